@@ -1,0 +1,275 @@
+package openaitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+)
+
+// AdminKey is one organization admin API key as the fake stores it. Nullable
+// API fields are pointers so tests can tell null from zero.
+type AdminKey struct {
+	ID, RedactedValue string
+	Name              *string
+	CreatedAt         int64
+	ExpiresAt         *int64
+	LastUsedAt        *int64
+	Owner             Owner
+	// Extra holds fields the client does not know; they are emitted after the
+	// documented ones (sorted by name) and must be ignored by the client.
+	// Names that clash with documented fields are dropped.
+	Extra map[string]any
+}
+
+// Owner is the owner of an admin key. Type is "user" or "service_account";
+// an empty Object is derived from Type.
+type Owner struct {
+	Type, Object, ID, Role string
+	Name                   *string
+	CreatedAt              int64
+}
+
+// Project is an organization project. Status is "active" or "archived"; an
+// empty Status is derived from ArchivedAt.
+type Project struct {
+	ID, Name, Status string
+	CreatedAt        int64
+	ArchivedAt       *int64
+}
+
+// ProjectKey is a project API key. OwnerProjectAccess is "active" or
+// "inactive"; empty means "active".
+type ProjectKey struct {
+	ID, RedactedValue, OwnerProjectAccess string
+	Name                                  *string
+	CreatedAt                             int64
+	LastUsedAt                            *int64
+	Owner                                 ProjectKeyOwner
+}
+
+// ProjectKeyOwner is serialised as the API does, nesting the details under a
+// field named after the type: {"type":"user","user":{...}} or
+// {"type":"service_account","service_account":{...}}. Email is only emitted
+// for users.
+type ProjectKeyOwner struct {
+	Type           string
+	ID, Name, Role string
+	Email          *string
+	CreatedAt      int64
+}
+
+// adminKeyFields are the documented fields; Extra may not shadow them.
+var adminKeyFields = map[string]bool{
+	"object": true, "id": true, "name": true, "redacted_value": true, "created_at": true,
+	"expires_at": true, "last_used_at": true, "owner": true, "value": true,
+}
+
+// encodedExtra is one Extra field, encoded once.
+type encodedExtra struct {
+	name  string
+	value []byte
+}
+
+// encodeExtra encodes k.Extra in a stable order so responses are reproducible.
+func encodeExtra(extra map[string]any) []encodedExtra {
+	if len(extra) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		if !adminKeyFields[name] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	out := make([]encodedExtra, 0, len(names))
+	for _, name := range names {
+		v, err := json.Marshal(extra[name])
+		if err != nil {
+			// A test built an unencodable value: fail loudly rather than serve a lie.
+			panic(fmt.Sprintf("openaitest: extra field %q: %v", name, err))
+		}
+		out = append(out, encodedExtra{name: name, value: v})
+	}
+	return out
+}
+
+// appendAdminKey appends k as the API's AdminApiKey object. Encoding by hand
+// keeps the documented field order and makes 100,000 keys cheap to encode.
+func appendAdminKey(b []byte, k *AdminKey, extra []encodedExtra, omitNullExpiresAt, omitID bool) []byte {
+	b = append(b, `{"object":"organization.admin_api_key"`...)
+	if !omitID {
+		b = append(b, `,"id":`...)
+		b = appendString(b, k.ID)
+	}
+	b = append(b, `,"name":`...)
+	b = appendNullableString(b, k.Name)
+	b = append(b, `,"redacted_value":`...)
+	b = appendString(b, k.RedactedValue)
+	b = append(b, `,"created_at":`...)
+	b = strconv.AppendInt(b, k.CreatedAt, 10)
+	if k.ExpiresAt != nil || !omitNullExpiresAt {
+		b = append(b, `,"expires_at":`...)
+		b = appendNullableInt(b, k.ExpiresAt)
+	}
+	b = append(b, `,"last_used_at":`...)
+	b = appendNullableInt(b, k.LastUsedAt)
+	b = append(b, `,"owner":{"type":`...)
+	b = appendString(b, k.Owner.Type)
+	b = append(b, `,"object":`...)
+	b = appendString(b, ownerObject(k.Owner))
+	b = append(b, `,"id":`...)
+	b = appendString(b, k.Owner.ID)
+	b = append(b, `,"name":`...)
+	b = appendNullableString(b, k.Owner.Name)
+	b = append(b, `,"created_at":`...)
+	b = strconv.AppendInt(b, k.Owner.CreatedAt, 10)
+	b = append(b, `,"role":`...)
+	b = appendString(b, k.Owner.Role)
+	b = append(b, '}')
+	for _, e := range extra {
+		b = append(b, ',')
+		b = appendString(b, e.name)
+		b = append(b, ':')
+		b = append(b, e.value...)
+	}
+	return append(b, '}')
+}
+
+func ownerObject(o Owner) string {
+	if o.Object != "" {
+		return o.Object
+	}
+	switch o.Type {
+	case "user":
+		return "organization.user"
+	case "service_account":
+		return "organization.service_account"
+	}
+	return ""
+}
+
+func appendProject(b []byte, p *Project, omitID bool) []byte {
+	b = append(b, '{')
+	if !omitID {
+		b = append(b, `"id":`...)
+		b = appendString(b, p.ID)
+		b = append(b, ',')
+	}
+	b = append(b, `"object":"organization.project","name":`...)
+	b = appendString(b, p.Name)
+	b = append(b, `,"created_at":`...)
+	b = strconv.AppendInt(b, p.CreatedAt, 10)
+	b = append(b, `,"archived_at":`...)
+	b = appendNullableInt(b, p.ArchivedAt)
+	b = append(b, `,"status":`...)
+	b = appendString(b, p.Status)
+	return append(b, '}')
+}
+
+func appendProjectKey(b []byte, k *ProjectKey, omitID bool) []byte {
+	b = append(b, `{"object":"organization.project.api_key"`...)
+	if !omitID {
+		b = append(b, `,"id":`...)
+		b = appendString(b, k.ID)
+	}
+	b = append(b, `,"name":`...)
+	b = appendNullableString(b, k.Name)
+	b = append(b, `,"redacted_value":`...)
+	b = appendString(b, k.RedactedValue)
+	b = append(b, `,"created_at":`...)
+	b = strconv.AppendInt(b, k.CreatedAt, 10)
+	b = append(b, `,"last_used_at":`...)
+	b = appendNullableInt(b, k.LastUsedAt)
+	b = append(b, `,"owner_project_access":`...)
+	b = appendString(b, k.OwnerProjectAccess)
+	o := &k.Owner
+	b = append(b, `,"owner":{"type":`...)
+	b = appendString(b, o.Type)
+	if o.Type != "" {
+		b = append(b, ',')
+		b = appendString(b, o.Type)
+		b = append(b, `:{"id":`...)
+		b = appendString(b, o.ID)
+		if o.Type == "user" {
+			b = append(b, `,"email":`...)
+			b = appendNullableString(b, o.Email)
+		}
+		b = append(b, `,"name":`...)
+		b = appendString(b, o.Name)
+		b = append(b, `,"created_at":`...)
+		b = strconv.AppendInt(b, o.CreatedAt, 10)
+		b = append(b, `,"role":`...)
+		b = appendString(b, o.Role)
+		b = append(b, '}')
+	}
+	return append(b, `}}`...)
+}
+
+func appendNullableString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+func appendNullableInt(b []byte, n *int64) []byte {
+	if n == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *n, 10)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaping what JSON requires (and
+// U+2028/U+2029, like encoding/json) and replacing invalid UTF-8 with U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,101 @@
+package openaitest
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestRateLimitSlidingWindow(t *testing.T) {
+	clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+	s := newServer(t, Options{Clock: clock, RateLimitPerMinute: 3})
+	s.SeedAdminKeys(2)
+	for i := range 3 {
+		if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d: status %d", i+1, r.status)
+		}
+		clock.Advance(10 * time.Second)
+	}
+	// Unauthorised requests are refused before the limiter and do not count.
+	if r := do(t, s, http.MethodGet, adminKeysPath, nil, ""); r.status != http.StatusUnauthorized {
+		t.Fatalf("unauthorised: %d", r.status)
+	}
+	// The window now holds requests at 0 s, 10 s and 20 s; it is 30 s.
+	r := get(t, s, adminKeysPath, nil)
+	e := decodeEnvelope(t, r, http.StatusTooManyRequests)
+	if str(e.Error.Code) != "rate_limit_exceeded" || r.header.Get("x-request-id") == "" {
+		t.Fatalf("429 envelope %s", r.body)
+	}
+	for _, h := range []string{"retry-after", "retry-after-ms"} {
+		if v := r.header.Get(h); v != "" {
+			t.Fatalf("429 without hints carries %s: %s", h, v)
+		}
+	}
+	// Refused requests do not count: at 59.999 s the first admission is still in.
+	clock.Advance(29*time.Second + 999*time.Millisecond)
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("just before the first request leaves the window: %d", r.status)
+	}
+	clock.Advance(time.Millisecond)
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+		t.Fatalf("60 s after the first request: %d", r.status)
+	}
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("window full again: %d", r.status)
+	}
+	clock.Advance(time.Minute)
+	for i := range 3 {
+		if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+			t.Fatalf("after a quiet minute, request %d: %d", i+1, r.status)
+		}
+	}
+	statuses := map[int]int{}
+	for _, req := range s.Requests() {
+		statuses[req.Status]++
+	}
+	if statuses[200] != 7 || statuses[429] != 3 || statuses[401] != 1 {
+		t.Fatalf("statuses %v", statuses)
+	}
+}
+
+func TestRateLimitHints(t *testing.T) {
+	clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+	s := newServer(t, Options{Clock: clock, RateLimitPerMinute: 2, RateLimitHints: true})
+	get(t, s, adminKeysPath, nil)
+	clock.Advance(10 * time.Second)
+	get(t, s, adminKeysPath, nil)
+	clock.Advance(500 * time.Millisecond)
+	r := get(t, s, adminKeysPath, nil)
+	if r.status != http.StatusTooManyRequests || r.header.Get("retry-after-ms") != "49500" {
+		t.Fatalf("status %d retry-after-ms %q, want 429 and 49500", r.status, r.header.Get("retry-after-ms"))
+	}
+	clock.Advance(49*time.Second + 499*time.Millisecond + 250*time.Microsecond)
+	r = get(t, s, adminKeysPath, nil)
+	if got := r.header.Get("retry-after-ms"); got != "0.75" {
+		t.Fatalf("retry-after-ms %q, want 0.75", got)
+	}
+	// Sleeping exactly the hint on the shared clock frees the slot.
+	if err := clock.Sleep(t.Context(), 750*time.Microsecond); err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+		t.Fatalf("after waiting the hint: %d", r.status)
+	}
+}
+
+func TestRateLimitCountsFaultedRequests(t *testing.T) {
+	clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+	s := newServer(t, Options{Clock: clock, RateLimitPerMinute: 1})
+	s.Inject(Fault{Kind: FaultStatus, Status: 500, Times: 2})
+	if r := get(t, s, adminKeysPath, nil); r.status != 500 {
+		t.Fatalf("first: %d", r.status)
+	}
+	// The limiter runs before faults, so this 429 leaves the second fault queued.
+	if r := get(t, s, adminKeysPath, nil); r.status != 429 {
+		t.Fatalf("second: %d", r.status)
+	}
+	clock.Advance(time.Minute)
+	if r := get(t, s, adminKeysPath, nil); r.status != 500 {
+		t.Fatalf("third: %d, want the remaining fault", r.status)
+	}
+}
