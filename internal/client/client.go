@@ -1,0 +1,243 @@
+// Package client is a small, read-only client for the OpenAI Admin API. It pages
+// through whole lists, keeps the API's nulls, and retries through rate limits.
+// It knows nothing of Terraform.
+package client
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultBaseURL        = "https://api.openai.com/v1"
+	DefaultUserAgent      = "terraform-provider-openai"
+	DefaultMaxRetries     = 10
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultMaxRetryWait   = 5 * time.Minute
+)
+
+// maxResponseBody guards memory against a runaway response; a page of 100
+// keys is a few tens of kilobytes.
+const maxResponseBody = 64 << 20
+
+// Logger receives the client's progress and retry messages. The provider
+// adapts it to tflog. No message or field ever contains the admin key.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. Only AdminKey is required.
+type Config struct {
+	// AdminKey is sent as a bearer token, and only to BaseURL's origin.
+	AdminKey string
+	// BaseURL defaults to DefaultBaseURL. Plain http is refused unless the
+	// host is loopback, so the key never crosses a network in clear text.
+	BaseURL   string
+	UserAgent string
+	// MaxRetries is the number of retries after the first attempt of a
+	// request: 0 means DefaultMaxRetries, a negative value disables retries.
+	MaxRetries int
+	// RequestTimeout bounds each attempt; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxRetryWait caps the total time one request may spend waiting
+	// between retries; 0 means DefaultMaxRetryWait.
+	MaxRetryWait time.Duration
+	// HTTPClient is copied, never modified; nil means a pooled default.
+	HTTPClient *http.Client
+	Logger     Logger
+	// Clock defaults to the real clock; tests pass a fake one.
+	Clock Clock
+	// Jitter returns a number in [0, 1); it defaults to math/rand.
+	Jitter func() float64
+}
+
+// Client talks to the OpenAI Admin API. It is safe for concurrent use.
+type Client struct {
+	baseURL      string
+	path         string
+	adminKey     string
+	userAgent    string
+	maxRetries   int
+	maxRetryWait time.Duration
+	clock        Clock
+	jitter       func() float64
+	log          Logger
+	http         *retryablehttp.Client
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.AdminKey == "" {
+		return nil, errors.New("an admin key is required")
+	}
+	if strings.ContainsAny(cfg.AdminKey, " \t\r\n") {
+		return nil, errors.New("the admin key contains white space; check that it was copied whole and alone")
+	}
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		baseURL:      strings.TrimSuffix(base.String(), "/"),
+		path:         strings.TrimSuffix(base.Path, "/"),
+		adminKey:     cfg.AdminKey,
+		userAgent:    cmp.Or(cfg.UserAgent, DefaultUserAgent),
+		maxRetries:   cfg.MaxRetries,
+		maxRetryWait: cmp.Or(cfg.MaxRetryWait, DefaultMaxRetryWait),
+		clock:        cfg.Clock,
+		jitter:       cfg.Jitter,
+		log:          cfg.Logger,
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	if c.jitter == nil {
+		c.jitter = rand.Float64
+	}
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	hc.Timeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = &authTransport{next: next, scheme: base.Scheme, host: base.Host, key: cfg.AdminKey}
+
+	c.http = &retryablehttp.Client{
+		HTTPClient:   &hc,
+		RetryMax:     c.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      noWait,
+		PrepareRetry: c.prepareRetry,
+		ErrorHandler: passthroughError,
+	}
+	return c, nil
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the base URL is not a valid URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		return nil, fmt.Errorf("the base URL %q must be an absolute https URL, such as %s", raw, DefaultBaseURL)
+	case u.User != nil:
+		return nil, errors.New("the base URL must not contain credentials; set the admin key instead")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("the base URL %q must not have a query or fragment", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("the base URL %q uses plain http, which would send the admin key unencrypted; use https (plain http is allowed only for loopback hosts)", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// authTransport adds the bearer token only to requests for the base URL's
+// origin, so a redirect elsewhere never carries the admin key.
+type authTransport struct {
+	next         http.RoundTripper
+	scheme, host string
+	key          string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == t.scheme && strings.EqualFold(req.URL.Host, t.host) {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+t.key)
+	}
+	return t.next.RoundTrip(req)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+
+// getJSON sends a GET for path (already escaped, relative to the base URL),
+// retrying as the policy allows, and decodes a 2xx body into out. It returns
+// the response's request id.
+func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out any) (string, error) {
+	endpoint := c.baseURL + path
+	if len(query) > 0 {
+		endpoint += "?" + query.Encode()
+	}
+	st := &attempts{}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptsKey{}, st), http.MethodGet, endpoint, nil)
+	if err != nil {
+		return "", fmt.Errorf("building the request for %s: %w", path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return "", fmt.Errorf("GET %s: %w", path, ctxErr)
+		}
+		return "", fmt.Errorf("GET %s failed after %d attempt(s): %w", path, st.count, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	requestID := resp.Header.Get("x-request-id")
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return requestID, fmt.Errorf("GET %s: reading the response (request id %s): %w", path, requestID, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := newAPIError(resp, body, c.adminKey)
+		apiErr.Path = path
+		apiErr.Attempts = st.count
+		return requestID, apiErr
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return requestID, &DecodeError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, RequestID: requestID, Err: err}
+	}
+	return requestID, nil
+}
+
+// CheckBaseURL reports whether raw ("" for the default) is a base URL that New
+// accepts, so configuration can be checked before a client is built.
+func CheckBaseURL(raw string) error {
+	_, err := parseBaseURL(raw)
+	return err
+}
