@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*adminAPIKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*adminAPIKeysDataSource)(nil)
+)
+
+// adminAPIKeysDataSource lists every admin API key of the organization.
+type adminAPIKeysDataSource struct {
+	data *providerData
+}
+
+func newAdminAPIKeysDataSource() datasource.DataSource {
+	return &adminAPIKeysDataSource{}
+}
+
+func (d *adminAPIKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_admin_api_keys"
+}
+
+// adminKeyAttributes describes one admin API key. openai_admin_api_keys
+// nests them in a list; each is null where the API sends null.
+func adminKeyAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":             schema.StringAttribute{Computed: true, MarkdownDescription: "The key's id, such as `key_abc`."},
+		"name":           schema.StringAttribute{Computed: true, MarkdownDescription: "The key's name; null when the key has none."},
+		"redacted_value": schema.StringAttribute{Computed: true, MarkdownDescription: "The key as OpenAI shows it, such as `sk-admin...def`. Not a secret."},
+		"created_at":     schema.Int64Attribute{Computed: true, MarkdownDescription: "When the key was created, in Unix seconds."},
+		"created_at_rfc3339": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
+		"expires_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the key expires, in Unix seconds; null when it never expires."},
+		"expires_at_rfc3339": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`expires_at` as an RFC 3339 timestamp in UTC; null when the key never expires."},
+		"last_used_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the key was last used, in Unix seconds; null when it was never used (never 0)."},
+		"last_used_at_rfc3339": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`last_used_at` as an RFC 3339 timestamp in UTC; null when the key was never used."},
+		"owner": schema.SingleNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The user or service account that owns the key.",
+			Attributes: map[string]schema.Attribute{
+				"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id: `user_...` for a user, `sa_...` or similar for a service account."},
+				"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
+				"object": schema.StringAttribute{Computed: true,
+					MarkdownDescription: "The owner's object type, such as `organization.user` or `organization.service_account`."},
+				"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
+				"role": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the organization, such as `owner`, `member` or `reader`."},
+				"created_at": schema.Int64Attribute{Computed: true,
+					MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
+			},
+		},
+	}
+}
+
+var (
+	adminKeyObjectType = objectType(schema.NestedAttributeObject{Attributes: adminKeyAttributes()}.Type())
+	ownerObjectType    = objectType(adminKeyObjectType.AttrTypes["owner"])
+)
+
+func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists **every** admin API key of the OpenAI organization, page after page, exactly as the " +
+			"Admin API reports it: a key that was never used has a null `last_used_at`, not 0, and a key that " +
+			"never expires has a null `expires_at`. Any number of these data sources with the same `order` cost " +
+			"one sweep of the API per Terraform run.",
+		Attributes: map[string]schema.Attribute{
+			"order": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "The order of `keys` by creation time: `asc` (the default, oldest first) or `desc`.",
+				Validators:          []validator.String{stringvalidator.OneOf(string(client.OrderAsc), string(client.OrderDesc))},
+			},
+			"keys": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Every admin API key of the organization, in `order`. Empty, never null, when there are none.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: adminKeyAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The ids of `keys`, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *adminAPIKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Unconfigured OpenAI Provider",
+			"The data source was read before the provider was configured. This is a bug in the provider; please report it.")
+		return
+	}
+	var order types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if order.IsNull() {
+		order = types.StringValue(string(client.OrderAsc))
+	}
+
+	keys, err := d.data.adminAPIKeys(ctx, client.Order(order.ValueString()))
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's admin API keys", err))
+		return
+	}
+
+	keysValue, diags := objectList(adminKeyObjectType, keys, adminKeyAttrValues)
+	resp.Diagnostics.Append(diags...)
+	ids, diags := stringList(keys, func(k *client.AdminAPIKey) string { return k.ID })
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("order"), order)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("keys"), keysValue)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids"), ids)...)
+}
+
+// adminAPIKeys sweeps the admin API keys once per provider instance and order.
+func (p *providerData) adminAPIKeys(ctx context.Context, order client.Order) ([]client.AdminAPIKey, error) {
+	return p.adminKeySweeps.do(ctx, string(order), func(ctx context.Context) ([]client.AdminAPIKey, error) {
+		return p.client.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{Order: order})
+	})
+}
+
+func adminKeyAttrValues(k *client.AdminAPIKey) map[string]attr.Value {
+	owner := types.ObjectValueMust(ownerObjectType.AttrTypes, map[string]attr.Value{
+		"id":         types.StringValue(k.Owner.ID),
+		"type":       types.StringValue(k.Owner.Type),
+		"object":     types.StringValue(k.Owner.Object),
+		"name":       nullableString(k.Owner.Name),
+		"role":       types.StringValue(k.Owner.Role),
+		"created_at": nullableInt64(k.Owner.CreatedAt),
+	})
+	return map[string]attr.Value{
+		"id":                   types.StringValue(k.ID),
+		"name":                 nullableString(k.Name),
+		"redacted_value":       types.StringValue(k.RedactedValue),
+		"created_at":           types.Int64Value(k.CreatedAt),
+		"created_at_rfc3339":   rfc3339(k.CreatedAt),
+		"expires_at":           nullableInt64(k.ExpiresAt),
+		"expires_at_rfc3339":   nullableRFC3339(k.ExpiresAt),
+		"last_used_at":         nullableInt64(k.LastUsedAt),
+		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
+		"owner":                owner,
+	}
+}
+
+// configuredData checks the provider's data handed to Configure. It is nil
+// during validation, before the provider is configured.
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+	}
+	return data
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+// apiErrorDiagnostic turns a client error into a diagnostic that says what
+// failed, how to fix it, and then the cause: status, API message and request
+// id, which OpenAI support asks for.
+func apiErrorDiagnostic(action string, err error) diag.Diagnostic {
+	var (
+		apiErr  *client.APIError
+		pageErr *client.PaginationError
+		decErr  *client.DecodeError
+	)
+	var summary, detail string
+	switch {
+	case errors.As(err, &pageErr):
+		summary = "Inconsistent Pagination From OpenAI Admin API"
+		detail = fmt.Sprintf("The provider stopped while trying to %s because the API returned an inconsistent cursor: %s. "+
+			"Stopping is deliberate: going on would loop or silently miss keys. Try again; if it persists, "+
+			"report the request id to OpenAI support.", action, pageErr.Reason)
+	case client.IsMissingScope(err) || client.IsForbidden(err):
+		summary = "Insufficient OpenAI Admin Key Permissions"
+		detail = fmt.Sprintf("The OpenAI Admin API refused to %s. The admin key needs the api.management.read scope: "+
+			"create an admin key with read access to the Admin API in the organization settings and set it in "+
+			"admin_key or %s.", action, envAdminKey)
+	case client.IsUnauthorized(err):
+		summary = "Invalid OpenAI Admin Key"
+		detail = fmt.Sprintf("The OpenAI Admin API rejected the admin key while trying to %s. Check that admin_key "+
+			"in the provider configuration, or the %s environment variable, holds a current admin key (sk-admin-...) "+
+			"of this organization: project keys and revoked keys are refused.", action, envAdminKey)
+	case client.IsRateLimited(err):
+		summary = "OpenAI Admin API Rate Limit Exceeded"
+		detail = fmt.Sprintf("The OpenAI Admin API kept answering 429 Too Many Requests while trying to %s, "+
+			"and the retry budget ran out. Run again later, raise max_retries, or lower -parallelism.", action)
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+		summary = "OpenAI Admin API Server Error"
+		detail = fmt.Sprintf("The OpenAI Admin API failed while trying to %s, and retries did not help. "+
+			"Try again later; OpenAI's status page may show an incident.", action)
+	case errors.As(err, &apiErr):
+		summary = "OpenAI Admin API Request Failed"
+		detail = fmt.Sprintf("The OpenAI Admin API refused to %s.", action)
+	case errors.As(err, &decErr):
+		summary = "Unreadable OpenAI Admin API Response"
+		detail = fmt.Sprintf("The OpenAI Admin API answered, but its response could not be read while trying to %s. "+
+			"Check that base_url points at the OpenAI API; if it does, try again.", action)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		summary = "OpenAI Admin API Request Cancelled"
+		detail = fmt.Sprintf("The provider was stopped before it could %s.", action)
+	default:
+		summary = "Unable to Reach OpenAI Admin API"
+		detail = fmt.Sprintf("The provider could not %s. Check base_url, the network and any proxy settings, then try again.", action)
+	}
+	return diag.NewErrorDiagnostic(summary, detail+"\n\n"+cause(err))
+}
+
+// cause renders the error's facts, one per line.
+func cause(err error) string {
+	var b strings.Builder
+	if apiErr, ok := client.AsAPIError(err); ok {
+		fmt.Fprintf(&b, "HTTP status: %d\n", apiErr.StatusCode)
+		if apiErr.Message != "" {
+			fmt.Fprintf(&b, "API message: %s\n", apiErr.Message)
+		}
+		if apiErr.Code != "" {
+			fmt.Fprintf(&b, "API error code: %s\n", apiErr.Code)
+		}
+		if apiErr.Attempts > 1 {
+			fmt.Fprintf(&b, "Attempts: %d\n", apiErr.Attempts)
+		}
+	}
+	if id := client.RequestIDOf(err); id != "" {
+		fmt.Fprintf(&b, "Request ID: %s\n", id)
+	}
+	if _, ok := client.AsAPIError(err); !ok {
+		fmt.Fprintf(&b, "Error: %s\n", err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,206 @@
+// Package provider implements the openai Terraform provider: schemas, models,
+// mapping and diagnostics. All HTTP lives in internal/client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+// Environment variables the provider reads when its configuration is silent.
+const (
+	envAdminKey = "OPENAI_ADMIN_KEY"
+	envBaseURL  = "OPENAI_BASE_URL"
+)
+
+var _ provider.Provider = (*openaiProvider)(nil)
+
+// openaiProvider is the openai provider. One instance serves one Terraform
+// run, so the API sweeps it memoizes are fresh for every plan.
+type openaiProvider struct {
+	version string
+	// clientConfig lets tests inject a fake clock, jitter and HTTP client.
+	clientConfig client.Config
+}
+
+// New returns a constructor for the provider, for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &openaiProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	AdminKey       types.String `tfsdk:"admin_key"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// providerData is what Configure hands to every data source.
+type providerData struct {
+	client *client.Client
+	// Sweeps are memoized per provider instance, keyed by their arguments.
+	adminKeySweeps memo[[]client.AdminAPIKey]
+}
+
+func (p *openaiProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "openai"
+	resp.Version = p.version
+}
+
+func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the API keys of an OpenAI organization through the " +
+			"[OpenAI Admin API](https://platform.openai.com/docs/api-reference/admin-api-keys), " +
+			"so that key hygiene can be checked in `terraform plan`. The provider is read-only: it never creates, " +
+			"changes or deletes anything.",
+		Attributes: map[string]schema.Attribute{
+			"admin_key": schema.StringAttribute{
+				MarkdownDescription: "An OpenAI admin API key (`sk-admin-...`) with the `api.management.read` scope. " +
+					"Falls back to the `" + envAdminKey + "` environment variable. Only organization owners can create admin keys.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "The base URL of the OpenAI API. Falls back to the `" + envBaseURL + "` environment variable, " +
+					"then `" + client.DefaultBaseURL + "`. It must use `https`, except for a loopback host such as `127.0.0.1`.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: connection errors, "+
+					"408, 409, 429 and 5xx responses. Defaults to `%d`. Waits follow `Retry-After` when the API sends it, "+
+					"else grow exponentially from 0.5 s up to 8 s (up to 60 s after a rate limit), and one request "+
+					"waits at most %s in total. `0` disables retries.", client.DefaultMaxRetries, client.DefaultMaxRetryWait),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take, as a Go duration such as `\"30s\"` "+
+					"or `\"2m\"`. Defaults to `\"%s\"`.", client.DefaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+		},
+	}
+}
+
+func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	for name, value := range map[string]interface{ IsUnknown() bool }{
+		"admin_key":       config.AdminKey,
+		"base_url":        config.BaseURL,
+		"max_retries":     config.MaxRetries,
+		"request_timeout": config.RequestTimeout,
+	} {
+		if value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown OpenAI Provider Configuration",
+				fmt.Sprintf("The provider cannot read the OpenAI Admin API because %q is not known until apply. "+
+					"Set it to a value known at plan time (a literal, a variable or an existing resource's attribute), "+
+					"or apply the resource it depends on first with -target.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	adminKey := os.Getenv(envAdminKey)
+	if !config.AdminKey.IsNull() {
+		adminKey = config.AdminKey.ValueString()
+	}
+	if adminKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("admin_key"), "Missing OpenAI Admin Key",
+			"The provider needs an OpenAI admin API key to read the organization's keys. "+
+				"Set admin_key in the provider configuration or the "+envAdminKey+" environment variable "+
+				"to an admin key (sk-admin-...) with the api.management.read scope.")
+		return
+	}
+	ctx = tflog.MaskMessageStrings(ctx, adminKey)
+
+	baseURL := os.Getenv(envBaseURL)
+	if !config.BaseURL.IsNull() {
+		baseURL = config.BaseURL.ValueString()
+	}
+	if err := client.CheckBaseURL(baseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid OpenAI Base URL",
+			fmt.Sprintf("The base URL (from base_url, else %s) cannot be used: %s.", envBaseURL, err))
+		return
+	}
+
+	cfg := p.clientConfig
+	cfg.AdminKey = adminKey
+	cfg.BaseURL = baseURL
+	cfg.UserAgent = fmt.Sprintf("terraform-provider-openai/%s Terraform/%s", p.version, req.TerraformVersion)
+	cfg.Logger = tflogLogger{secret: adminKey}
+	if !config.MaxRetries.IsNull() {
+		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
+		if cfg.MaxRetries == 0 {
+			cfg.MaxRetries = -1 // The client reads 0 as its default.
+		}
+	}
+	if !config.RequestTimeout.IsNull() {
+		// The validator has already accepted it.
+		cfg.RequestTimeout, _ = time.ParseDuration(config.RequestTimeout.ValueString())
+	}
+
+	c, err := client.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create OpenAI API Client",
+			"The provider configuration is not usable: "+err.Error()+".")
+		return
+	}
+	tflog.Debug(ctx, "configured the OpenAI Admin API client", map[string]any{"base_url": baseURL})
+
+	data := &providerData{client: c}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+func (p *openaiProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newAdminAPIKeysDataSource,
+	}
+}
+
+func (p *openaiProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+// tflogLogger adapts the client's logger to tflog, masking the admin key in
+// messages and fields in case any server text ever echoes it.
+type tflogLogger struct {
+	secret string
+}
+
+func (l tflogLogger) mask(ctx context.Context) context.Context {
+	ctx = tflog.MaskMessageStrings(ctx, l.secret)
+	return tflog.MaskAllFieldValuesStrings(ctx, l.secret)
+}
+
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.mask(ctx), msg, fields)
+}
+
+func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
+}
