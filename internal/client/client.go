@@ -63,6 +63,9 @@ type Config struct {
 	Clock Clock
 	// Jitter returns a number in [0, 1); it defaults to math/rand.
 	Jitter func() float64
+	// MaxRequestsPerMinute spaces all requests of the client evenly; 0
+	// means no fixed cap, only the spacing learned from 429 responses.
+	MaxRequestsPerMinute int
 }
 
 // Client talks to the OpenAI Admin API. It is safe for concurrent use.
@@ -76,6 +79,7 @@ type Client struct {
 	clock        Clock
 	jitter       func() float64
 	log          Logger
+	pace         *pacer
 	http         *retryablehttp.Client
 }
 
@@ -117,6 +121,7 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
+	c.pace = newPacer(c.clock, cfg.MaxRequestsPerMinute)
 
 	var hc http.Client
 	if cfg.HTTPClient != nil {
@@ -206,6 +211,9 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
+	if err := c.waitTurn(req.Context()); err != nil {
+		return "", fmt.Errorf("GET %s: %w", path, err)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {
@@ -239,5 +247,15 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 // accepts, so configuration can be checked before a client is built.
 func CheckBaseURL(raw string) error {
 	_, err := parseBaseURL(raw)
+	return err
+}
+
+// waitTurn waits for the pacer before an attempt, and says so when the wait
+// is long enough to notice.
+func (c *Client) waitTurn(ctx context.Context) error {
+	wait, err := c.pace.wait(ctx)
+	if wait >= time.Second {
+		c.log.Debug(ctx, "paced an OpenAI Admin API request", map[string]any{"wait": wait.String()})
+	}
 	return err
 }

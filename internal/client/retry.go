@@ -57,11 +57,20 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if resp != nil {
 		st.status, st.requestID = resp.StatusCode, resp.Header.Get("x-request-id")
 	}
+	var hint time.Duration
+	var hinted bool
+	if resp != nil {
+		hint, hinted = retryAfter(resp.Header, c.clock.Now())
+	}
+	c.pace.observe(resp, hint, hinted)
 	retry, reason := retryable(resp, err)
 	if !retry || st.count > c.maxRetries {
 		return false, nil
 	}
-	wait := c.backoff(st.count-1, resp)
+	wait := hint
+	if !hinted {
+		wait = c.backoff(st.count-1, resp)
+	}
 	if st.waited+wait > c.maxRetryWait {
 		return false, nil
 	}
@@ -93,14 +102,9 @@ func retryable(resp *http.Response, err error) (bool, string) {
 	return false, ""
 }
 
-// backoff is the wait before retry n (0-based): the server's hint when it
-// gives one, else exponential from initialBackoff with jitter.
+// backoff is the wait before retry n (0-based) when the server gives no
+// hint: exponential from initialBackoff, with jitter.
 func (c *Client) backoff(n int, resp *http.Response) time.Duration {
-	if resp != nil {
-		if d, ok := retryAfter(resp.Header, c.clock.Now()); ok {
-			return d
-		}
-	}
 	ceiling := maxBackoff
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		ceiling = maxRateLimitBackoff
@@ -156,7 +160,7 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		return err
 	}
 	st.waited += st.next
-	return nil
+	return c.waitTurn(ctx)
 }
 
 func noWait(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }

@@ -84,12 +84,20 @@ func (s *Server) AddProject(p Project, keys []ProjectKey) {
 	s.projects, s.projectIndex = projects, index
 }
 
-// LoadSampleOrganization replaces the admin keys with SampleOrganization's and
-// adds its projects.
+// LoadSampleOrganization replaces the admin keys and projects with
+// SampleOrganization's.
 func (s *Server) LoadSampleOrganization() {
 	keys, projects, projectKeys := SampleOrganization()
 	s.SetAdminKeys(keys)
+	s.SetProjects(projects, projectKeys)
+}
+
+// SetProjects replaces every project and its keys.
+func (s *Server) SetProjects(projects []Project, keys map[string][]ProjectKey) {
+	s.dataMu.Lock()
+	s.projects, s.projectIndex = nil, map[string]int{}
+	s.dataMu.Unlock()
 	for _, p := range projects {
-		s.AddProject(p, projectKeys[p.ID])
+		s.AddProject(p, keys[p.ID])
 	}
 }

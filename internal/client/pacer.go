@@ -1,0 +1,96 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+const (
+	// rateWindow is the span the admin API's limits are reported in: a few
+	// requests per minute.
+	rateWindow = time.Minute
+	// maxInterval bounds the learned spacing between requests.
+	maxInterval = time.Minute
+	// probeDecay shrinks the learned spacing after each success, so a limit
+	// learned too low (say, while another tool shared the key) recovers.
+	probeDecay = 50
+)
+
+// pacer spaces the requests of every caller of one Client. A rate-limited
+// response slows everyone: it holds all callers back for its wait, and a
+// hint-less 429 sets the spacing from how many requests the API accepted in
+// the last minute. With a configured requests-per-minute cap the spacing
+// never drops below it.
+type pacer struct {
+	clock Clock
+	floor time.Duration // from the configured cap; 0 without one
+
+	mu       sync.Mutex
+	interval time.Duration // current spacing, >= floor
+	next     time.Time     // earliest start of the next request
+	accepted []time.Time   // successes in the last rateWindow, oldest first
+}
+
+func newPacer(clock Clock, requestsPerMinute int) *pacer {
+	p := &pacer{clock: clock}
+	if requestsPerMinute > 0 {
+		p.floor = rateWindow / time.Duration(requestsPerMinute)
+	}
+	p.interval = p.floor
+	return p
+}
+
+// wait blocks until the caller's turn, which it takes.
+func (p *pacer) wait(ctx context.Context) (time.Duration, error) {
+	p.mu.Lock()
+	now := p.clock.Now()
+	start := now
+	if p.next.After(now) {
+		start = p.next
+	}
+	p.next = start.Add(p.interval)
+	p.mu.Unlock()
+	d := start.Sub(now)
+	if d <= 0 {
+		return 0, ctx.Err()
+	}
+	return d, p.clock.Sleep(ctx, d)
+}
+
+// observe learns from one response; resp is nil after a connection error.
+// hint is the server's retry-after, when it sent one.
+func (p *pacer) observe(resp *http.Response, hint time.Duration, hinted bool) {
+	if resp == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.clock.Now()
+	cutoff := now.Add(-rateWindow)
+	i := 0
+	for i < len(p.accepted) && !p.accepted[i].After(cutoff) {
+		i++
+	}
+	p.accepted = p.accepted[i:]
+
+	if resp.StatusCode != http.StatusTooManyRequests {
+		if resp.StatusCode < 500 {
+			p.accepted = append(p.accepted, now)
+			p.interval = max(p.floor, p.interval-p.interval/probeDecay)
+		}
+		return
+	}
+	hold := p.interval
+	if hinted {
+		hold = hint
+	} else if n := len(p.accepted); n > 0 {
+		// A 429 never shortens the spacing.
+		p.interval = min(max(p.interval, rateWindow/time.Duration(n)), maxInterval)
+		hold = p.interval
+	}
+	if until := now.Add(hold); until.After(p.next) {
+		p.next = until
+	}
+}
