@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -106,9 +104,7 @@ func (d *adminAPIKeysDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Unconfigured OpenAI Provider",
-			"The data source was read before the provider was configured. This is a bug in the provider; please report it.")
+	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
 	var order types.String
@@ -126,16 +122,8 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	keysValue, diags := objectList(adminKeyObjectType, keys, adminKeyAttrValues)
-	resp.Diagnostics.Append(diags...)
-	ids, diags := stringList(keys, func(k *client.AdminAPIKey) string { return k.ID })
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("order"), order)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("keys"), keysValue)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids"), ids)...)
+	setList(ctx, resp, "keys", adminKeyObjectType, keys, adminKeyAttrValues, func(k *client.AdminAPIKey) string { return k.ID })
 }
 
 // adminAPIKeys sweeps the admin API keys once per provider instance and order.
@@ -166,18 +154,4 @@ func adminKeyAttrValues(k *client.AdminAPIKey) map[string]attr.Value {
 		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
 		"owner":                owner,
 	}
-}
-
-// configuredData checks the provider's data handed to Configure. It is nil
-// during validation, before the provider is configured.
-func configuredData(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
-	}
-	return data
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,9 +38,22 @@ func (e expectChecks) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 // its checks warn on a stale organization, stay quiet on a clean one, and
 // its postcondition blocks the plan.
 func TestAccComplianceExample(t *testing.T) {
-	body, err := os.ReadFile("../../examples/compliance/main.tf")
+	// Every file but versions.tf, whose provider source the test harness
+	// replaces with the in-process provider.
+	files, err := filepath.Glob("../../examples/compliance/*.tf")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var body []byte
+	for _, name := range files {
+		if filepath.Base(name) == "versions.tf" {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = append(append(body, b...), '\n')
 	}
 	f := newAccFixture(t, openaitest.Options{})
 	f.srv.LoadSampleOrganization()
@@ -56,7 +70,16 @@ func TestAccComplianceExample(t *testing.T) {
 		Owner: openaitest.Owner{Type: "service_account", ID: "sa_1", Role: "owner", Name: &name, CreatedAt: now - 20*86400},
 	}}
 
-	checks := []string{"check.admin_keys_never_used", "check.admin_keys_unused_for_90_days", "check.admin_keys_never_expire", "check.admin_keys_owned_by_users"}
+	cleanProject := openaitest.Project{ID: "proj_clean", Name: "Clean", CreatedAt: now - 30*86400}
+	cleanProjectKeys := map[string][]openaitest.ProjectKey{cleanProject.ID: {{
+		ID: "key_project_clean", RedactedValue: "sk-abc...def", Name: &name, CreatedAt: now - 5*86400, LastUsedAt: &used,
+		Owner: openaitest.ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: name, Role: "member", CreatedAt: now - 20*86400},
+	}}}
+
+	checks := []string{
+		"check.admin_keys_never_used", "check.admin_keys_unused_for_90_days", "check.admin_keys_never_expire", "check.admin_keys_owned_by_users",
+		"check.project_keys_unused_for_90_days", "check.project_keys_never_used", "check.no_user_owned_project_keys",
+	}
 	all := func(status tfjson.CheckStatus) expectChecks {
 		e := expectChecks{}
 		for _, c := range checks {
@@ -64,20 +87,30 @@ func TestAccComplianceExample(t *testing.T) {
 		}
 		return e
 	}
+	// Plan only, as the example is used: the state shim of
+	// terraform-plugin-testing cannot read the for_each instances.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: f.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:           string(body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{all(tfjson.CheckStatusFail)}},
+				Config:             string(body),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{all(tfjson.CheckStatusFail)}},
 			},
 			{
-				PreConfig:        func() { f.srv.SetAdminKeys(clean) },
-				Config:           string(body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{all(tfjson.CheckStatusPass)}},
+				PreConfig: func() {
+					f.srv.SetAdminKeys(clean)
+					f.srv.SetProjects([]openaitest.Project{cleanProject}, cleanProjectKeys)
+				},
+				Config:             string(body),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{all(tfjson.CheckStatusPass)}},
 			},
 			{
 				Config:          string(body),
+				PlanOnly:        true,
 				ConfigVariables: config.Variables{"max_admin_keys": config.IntegerVariable(0)},
 				ExpectError:     detail("Resource postcondition failed", "1 admin API keys, more than the 0 allowed"),
 			},

@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -76,4 +79,20 @@ func stringList[T any](items []T, value func(*T) string) (types.List, diag.Diagn
 		values[i] = types.StringValue(value(&items[i]))
 	}
 	return types.ListValue(types.StringType, values)
+}
+
+// setList sets a list data source's two results: the objects under name, and
+// their ids under "ids".
+func setList[T any](ctx context.Context, resp *datasource.ReadResponse, name string, elem types.ObjectType, items []T,
+	attrs func(*T) map[string]attr.Value, id func(*T) string,
+) {
+	list, diags := objectList(elem, items, attrs)
+	resp.Diagnostics.Append(diags...)
+	ids, diags := stringList(items, id)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), list)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids"), ids)...)
 }

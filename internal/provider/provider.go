@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -45,17 +46,44 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	AdminKey       types.String `tfsdk:"admin_key"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	AdminKey             types.String `tfsdk:"admin_key"`
+	BaseURL              types.String `tfsdk:"base_url"`
+	MaxRetries           types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout       types.String `tfsdk:"request_timeout"`
+	MaxRequestsPerMinute types.Int64  `tfsdk:"max_requests_per_minute"`
 }
 
 // providerData is what Configure hands to every data source.
 type providerData struct {
 	client *client.Client
 	// Sweeps are memoized per provider instance, keyed by their arguments.
-	adminKeySweeps memo[[]client.AdminAPIKey]
+	adminKeySweeps   memo[[]client.AdminAPIKey]
+	projectSweeps    memo[[]client.Project]
+	projectKeySweeps memo[[]client.ProjectAPIKey]
+}
+
+// ready reports whether the provider was configured before a read, as
+// Terraform guarantees.
+func (p *providerData) ready(diags *diag.Diagnostics) bool {
+	if p == nil {
+		diags.AddError("Unconfigured OpenAI Provider",
+			"The data source was read before the provider was configured. This is a bug in the provider; please report it.")
+	}
+	return p != nil
+}
+
+// configuredData checks the provider's data handed to Configure. It is nil
+// during validation, before the provider is configured.
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+	}
+	return data
 }
 
 func (p *openaiProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -96,6 +124,14 @@ func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
+			"max_requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: "Spaces all requests of this provider evenly, at most this many a minute, across every " +
+					"data source read concurrently. By default there is no fixed cap: after a `429` the provider holds " +
+					"back every request and spaces them by the rate the API accepted in the last minute. Set it just below " +
+					"the organization's Admin API limit to avoid `429`s altogether in large inventories.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 6000)},
+			},
 		},
 	}
 }
@@ -108,10 +144,11 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 
 	for name, value := range map[string]interface{ IsUnknown() bool }{
-		"admin_key":       config.AdminKey,
-		"base_url":        config.BaseURL,
-		"max_retries":     config.MaxRetries,
-		"request_timeout": config.RequestTimeout,
+		"admin_key":               config.AdminKey,
+		"base_url":                config.BaseURL,
+		"max_retries":             config.MaxRetries,
+		"request_timeout":         config.RequestTimeout,
+		"max_requests_per_minute": config.MaxRequestsPerMinute,
 	} {
 		if value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown OpenAI Provider Configuration",
@@ -158,6 +195,9 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			cfg.MaxRetries = -1 // The client reads 0 as its default.
 		}
 	}
+	if !config.MaxRequestsPerMinute.IsNull() {
+		cfg.MaxRequestsPerMinute = int(config.MaxRequestsPerMinute.ValueInt64())
+	}
 	if !config.RequestTimeout.IsNull() {
 		// The validator has already accepted it.
 		cfg.RequestTimeout, _ = time.ParseDuration(config.RequestTimeout.ValueString())
@@ -179,6 +219,9 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *openaiProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newAdminAPIKeysDataSource,
+		newAdminAPIKeyDataSource,
+		newProjectsDataSource,
+		newProjectAPIKeysDataSource,
 	}
 }
 

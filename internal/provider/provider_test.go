@@ -116,11 +116,15 @@ func nullableRFC3339Check(v *int64) knownvalue.Check {
 
 // adminKeyCheck expects every attribute of one key exactly as seeded.
 func adminKeyCheck(k openaitest.AdminKey) knownvalue.Check {
+	return knownvalue.ObjectExact(adminKeyAttrChecks(k))
+}
+
+func adminKeyAttrChecks(k openaitest.AdminKey) map[string]knownvalue.Check {
 	object := k.Owner.Object
 	if object == "" { // The fake derives it from the type.
 		object = "organization." + k.Owner.Type
 	}
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+	return map[string]knownvalue.Check{
 		"id":                   knownvalue.StringExact(k.ID),
 		"name":                 nullableStringCheck(k.Name),
 		"redacted_value":       knownvalue.StringExact(k.RedactedValue),
@@ -138,7 +142,7 @@ func adminKeyCheck(k openaitest.AdminKey) knownvalue.Check {
 			"role":       knownvalue.StringExact(k.Owner.Role),
 			"created_at": knownvalue.Int64Exact(k.Owner.CreatedAt),
 		}),
-	})
+	}
 }
 
 func adminKeysCheck(keys []openaitest.AdminKey) (knownvalue.Check, knownvalue.Check) {

@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*adminAPIKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*adminAPIKeyDataSource)(nil)
+)
+
+// adminAPIKeyDataSource reads one admin API key by id.
+type adminAPIKeyDataSource struct {
+	data *providerData
+}
+
+func newAdminAPIKeyDataSource() datasource.DataSource {
+	return &adminAPIKeyDataSource{}
+}
+
+func (d *adminAPIKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_admin_api_key"
+}
+
+func (d *adminAPIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := adminKeyAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "The id of the admin API key, such as `key_abc`.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one admin API key of the OpenAI organization by id, with the same attributes as an " +
+			"element of `openai_admin_api_keys.keys`. An id that does not exist is an error.",
+		Attributes: attributes,
+	}
+}
+
+func (d *adminAPIKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	key, err := d.data.client.GetAdminAPIKey(ctx, id.ValueString())
+	switch {
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Admin API Key Not Found",
+			fmt.Sprintf("The organization has no admin API key with id %q: check the id, or list the keys with the "+
+				"openai_admin_api_keys data source. The key may have been deleted.\n\n%s", id.ValueString(), cause(err)))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("read the admin API key %q", id.ValueString()), err))
+		return
+	}
+	for name, value := range adminKeyAttrValues(key) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
+	}
+}

@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*projectAPIKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*projectAPIKeysDataSource)(nil)
+)
+
+// projectAPIKeysDataSource lists the API keys of one project.
+type projectAPIKeysDataSource struct {
+	data *providerData
+}
+
+func newProjectAPIKeysDataSource() datasource.DataSource {
+	return &projectAPIKeysDataSource{}
+}
+
+func (d *projectAPIKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_project_api_keys"
+}
+
+func projectKeyAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The key's id, such as `key_abc`."},
+		"name":               schema.StringAttribute{Computed: true, MarkdownDescription: "The key's name; null when the key has none."},
+		"redacted_value":     schema.StringAttribute{Computed: true, MarkdownDescription: "The key as OpenAI shows it, such as `sk-abc...def`. Not a secret."},
+		"created_at":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the key was created, in Unix seconds."},
+		"created_at_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
+		"last_used_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the key was last used, in Unix seconds; null when it was never used (never 0)."},
+		"last_used_at_rfc3339": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`last_used_at` as an RFC 3339 timestamp in UTC; null when the key was never used."},
+		"owner_project_access": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`active` while the key's owner still has access to the project, else `inactive`."},
+		"owner": schema.SingleNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The user or service account that owns the key, flattened.",
+			Attributes: map[string]schema.Attribute{
+				"type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
+				"id":    schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id; null when the API gives no owner details."},
+				"name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
+				"email": schema.StringAttribute{Computed: true, MarkdownDescription: "The user's email; null for service accounts."},
+				"role":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the project, such as `owner` or `member`; null when the API gives none."},
+				"created_at": schema.Int64Attribute{Computed: true,
+					MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
+			},
+		},
+	}
+}
+
+var (
+	projectKeyObjectType      = objectType(schema.NestedAttributeObject{Attributes: projectKeyAttributes()}.Type())
+	projectKeyOwnerObjectType = objectType(projectKeyObjectType.AttrTypes["owner"])
+)
+
+func (d *projectAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists **every** API key of one OpenAI project, page after page, with nulls kept: a key " +
+			"that was never used has a null `last_used_at`. By default keys whose owner lost access to the project " +
+			"are listed too, so the inventory is complete.",
+		Attributes: map[string]schema.Attribute{
+			"project_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The id of the project, such as `proj_abc`.",
+			},
+			"owner_project_access": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Which keys to list by their owner's access to the project: `active`, `inactive`, " +
+					"or `any` (the default).",
+				Validators: []validator.String{stringvalidator.OneOf(
+					client.OwnerProjectAccessActive, client.OwnerProjectAccessInactive, client.OwnerProjectAccessAny)},
+			},
+			"keys": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The project's API keys, oldest first. Empty, never null, when there are none.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: projectKeyAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The ids of `keys`, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *projectAPIKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var projectID, access types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &projectID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("owner_project_access"), &access)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if access.IsNull() {
+		access = types.StringValue(client.OwnerProjectAccessAny)
+	}
+	id := projectID.ValueString()
+	opts := client.ListProjectAPIKeysOptions{OwnerProjectAccess: access.ValueString()}
+	keys, err := d.data.projectKeySweeps.do(ctx, id+"\x00"+opts.OwnerProjectAccess, func(ctx context.Context) ([]client.ProjectAPIKey, error) {
+		return d.data.client.ListProjectAPIKeys(ctx, id, opts)
+	})
+	switch {
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Project Not Found",
+			fmt.Sprintf("The organization has no project with id %q: check the id, or list the projects with the "+
+				"openai_projects data source.\n\n%s", id, cause(err)))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %q", id), err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner_project_access"), access)...)
+	setList(ctx, resp, "keys", projectKeyObjectType, keys, projectKeyAttrValues, func(k *client.ProjectAPIKey) string { return k.ID })
+}
+
+func projectKeyAttrValues(k *client.ProjectAPIKey) map[string]attr.Value {
+	owner := map[string]attr.Value{
+		"type":       types.StringValue(k.Owner.Type),
+		"id":         types.StringNull(),
+		"name":       types.StringNull(),
+		"email":      types.StringNull(),
+		"role":       types.StringNull(),
+		"created_at": types.Int64Null(),
+	}
+	if a := k.Owner.Actor(); a != nil {
+		owner["id"] = types.StringValue(a.ID)
+		owner["name"] = nullableString(a.Name)
+		owner["email"] = nullableString(a.Email)
+		owner["role"] = types.StringValue(a.Role)
+		owner["created_at"] = nullableInt64(a.CreatedAt)
+	}
+	return map[string]attr.Value{
+		"id":                   types.StringValue(k.ID),
+		"name":                 nullableString(k.Name),
+		"redacted_value":       types.StringValue(k.RedactedValue),
+		"created_at":           types.Int64Value(k.CreatedAt),
+		"created_at_rfc3339":   rfc3339(k.CreatedAt),
+		"last_used_at":         nullableInt64(k.LastUsedAt),
+		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
+		"owner_project_access": types.StringValue(k.OwnerProjectAccess),
+		"owner":                types.ObjectValueMust(projectKeyOwnerObjectType.AttrTypes, owner),
+	}
+}

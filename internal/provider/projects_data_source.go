@@ -1,0 +1,112 @@
+package provider
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*projectsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*projectsDataSource)(nil)
+)
+
+// projectsDataSource lists the organization's projects.
+type projectsDataSource struct {
+	data *providerData
+}
+
+func newProjectsDataSource() datasource.DataSource {
+	return &projectsDataSource{}
+}
+
+func (d *projectsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_projects"
+}
+
+func projectAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The project's id, such as `proj_abc`."},
+		"name":               schema.StringAttribute{Computed: true, MarkdownDescription: "The project's name."},
+		"status":             schema.StringAttribute{Computed: true, MarkdownDescription: "`active` or `archived`."},
+		"created_at":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the project was created, in Unix seconds."},
+		"created_at_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
+		"archived_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the project was archived, in Unix seconds; null while it is active."},
+		"archived_at_rfc3339": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "`archived_at` as an RFC 3339 timestamp in UTC; null while the project is active."},
+	}
+}
+
+var projectObjectType = objectType(schema.NestedAttributeObject{Attributes: projectAttributes()}.Type())
+
+func (d *projectsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists **every** project of the OpenAI organization, page after page. Use `ids` with " +
+			"`for_each` on `openai_project_api_keys` to inventory every project API key.",
+		Attributes: map[string]schema.Attribute{
+			"include_archived": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Whether archived projects are listed too. Defaults to `false`.",
+			},
+			"projects": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The projects, oldest first. Empty, never null, when there are none.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: projectAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The ids of `projects`, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *projectsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var includeArchived types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived"), &includeArchived)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if includeArchived.IsNull() {
+		includeArchived = types.BoolValue(false)
+	}
+	opts := client.ListProjectsOptions{IncludeArchived: includeArchived.ValueBool()}
+	projects, err := d.data.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
+		return d.data.client.ListProjects(ctx, opts)
+	})
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's projects", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("include_archived"), includeArchived)...)
+	setList(ctx, resp, "projects", projectObjectType, projects, projectAttrValues, func(p *client.Project) string { return p.ID })
+}
+
+func projectAttrValues(p *client.Project) map[string]attr.Value {
+	return map[string]attr.Value{
+		"id":                  types.StringValue(p.ID),
+		"name":                types.StringValue(p.Name),
+		"status":              types.StringValue(p.Status),
+		"created_at":          types.Int64Value(p.CreatedAt),
+		"created_at_rfc3339":  rfc3339(p.CreatedAt),
+		"archived_at":         nullableInt64(p.ArchivedAt),
+		"archived_at_rfc3339": nullableRFC3339(p.ArchivedAt),
+	}
+}

@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
+)
+
+// seedProjects adds n projects named proj_0000..., every third archived, and
+// gives project i keysPer(i) keys.
+func seedProjects(srv *openaitest.Server, n int, keysPer func(int) int) ([]openaitest.Project, map[string][]openaitest.ProjectKey) {
+	projects := make([]openaitest.Project, n)
+	keys := map[string][]openaitest.ProjectKey{}
+	for i := range projects {
+		p := openaitest.Project{ID: fmt.Sprintf("proj_%04d", i), Name: fmt.Sprintf("Project %d", i), CreatedAt: 1_700_000_000 + int64(i)*3600}
+		if i%3 == 2 {
+			archived := p.CreatedAt + 100
+			p.ArchivedAt = &archived
+		}
+		projects[i] = p
+		keys[p.ID] = openaitest.GenerateProjectKeys(p.ID, keysPer(i), 1)
+	}
+	srv.SetProjects(projects, keys)
+	return projects, keys
+}
+
+func projectCheck(p openaitest.Project) knownvalue.Check {
+	status := "active"
+	if p.ArchivedAt != nil {
+		status = "archived"
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":                  knownvalue.StringExact(p.ID),
+		"name":                knownvalue.StringExact(p.Name),
+		"status":              knownvalue.StringExact(status),
+		"created_at":          knownvalue.Int64Exact(p.CreatedAt),
+		"created_at_rfc3339":  nullableRFC3339Check(&p.CreatedAt),
+		"archived_at":         nullableInt64Check(p.ArchivedAt),
+		"archived_at_rfc3339": nullableRFC3339Check(p.ArchivedAt),
+	})
+}
+
+func TestAccProjectsDataSource(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	projects, _ := seedProjects(f.srv, 5, func(int) int { return 0 })
+	var active, all, activeIDs []knownvalue.Check
+	for _, p := range projects {
+		all = append(all, projectCheck(p))
+		if p.ArchivedAt == nil {
+			active = append(active, projectCheck(p))
+			activeIDs = append(activeIDs, knownvalue.StringExact(p.ID))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: f.config(`
+data "openai_projects" "active" {}
+data "openai_projects" "all" { include_archived = true }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.openai_projects.active", tfjsonpath.New("include_archived"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.openai_projects.active", tfjsonpath.New("projects"), knownvalue.ListExact(active)),
+				statecheck.ExpectKnownValue("data.openai_projects.active", tfjsonpath.New("ids"), knownvalue.ListExact(activeIDs)),
+				statecheck.ExpectKnownValue("data.openai_projects.all", tfjsonpath.New("projects"), knownvalue.ListExact(all)),
+			},
+		}},
+	})
+}
+
+func projectKeyCheck(k openaitest.ProjectKey) knownvalue.Check {
+	email := nullableStringCheck(k.Owner.Email)
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":                   knownvalue.StringExact(k.ID),
+		"name":                 nullableStringCheck(k.Name),
+		"redacted_value":       knownvalue.StringExact(k.RedactedValue),
+		"created_at":           knownvalue.Int64Exact(k.CreatedAt),
+		"created_at_rfc3339":   nullableRFC3339Check(&k.CreatedAt),
+		"last_used_at":         nullableInt64Check(k.LastUsedAt),
+		"last_used_at_rfc3339": nullableRFC3339Check(k.LastUsedAt),
+		"owner_project_access": knownvalue.StringExact(k.OwnerProjectAccess),
+		"owner": knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"type":       knownvalue.StringExact(k.Owner.Type),
+			"id":         knownvalue.StringExact(k.Owner.ID),
+			"name":       knownvalue.StringExact(k.Owner.Name),
+			"email":      email,
+			"role":       knownvalue.StringExact(k.Owner.Role),
+			"created_at": knownvalue.Int64Exact(k.Owner.CreatedAt),
+		}),
+	})
+}
+
+func TestAccProjectAPIKeysDataSource(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	_, keys := seedProjects(f.srv, 1, func(int) int { return 40 })
+	var all, active, inactive []knownvalue.Check
+	for _, k := range keys["proj_0000"] {
+		all = append(all, projectKeyCheck(k))
+		if k.OwnerProjectAccess == "active" {
+			active = append(active, knownvalue.StringExact(k.ID))
+		} else {
+			inactive = append(inactive, knownvalue.StringExact(k.ID))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: f.config(`
+data "openai_project_api_keys" "any" { project_id = "proj_0000" }
+data "openai_project_api_keys" "active" {
+  project_id           = "proj_0000"
+  owner_project_access = "active"
+}
+data "openai_project_api_keys" "inactive" {
+  project_id           = "proj_0000"
+  owner_project_access = "inactive"
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.any", tfjsonpath.New("owner_project_access"), knownvalue.StringExact("any")),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.any", tfjsonpath.New("keys"), knownvalue.ListExact(all)),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.active", tfjsonpath.New("ids"), knownvalue.ListExact(active)),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.inactive", tfjsonpath.New("ids"), knownvalue.ListExact(inactive)),
+			},
+		}},
+	})
+	if len(active) == 0 || len(inactive) == 0 {
+		t.Fatalf("the seed has %d active and %d inactive keys: both filters need some", len(active), len(inactive))
+	}
+}
+
+func TestAccProjectAPIKeysDataSourceErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault *openaitest.Fault
+		id    string
+		want  []string
+	}{
+		{name: "unknown project", id: "proj_nope", want: []string{"Project Not Found", `no project with id "proj_nope"`, "HTTP status: 404", "Request ID: req_"}},
+		{
+			name: "missing scope", id: "proj_0000",
+			fault: &openaitest.Fault{Kind: openaitest.FaultMissingScope, Path: "/organization/projects/", Times: 100},
+			want:  []string{"Insufficient OpenAI Admin Key Permissions", `API keys of project "proj_0000"`, "api.management.read", "Request ID: req_"},
+		},
+		{name: "bad access filter", id: "proj_0000", want: []string{`Attribute owner_project_access value must be one of`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newAccFixture(t, openaitest.Options{})
+			seedProjects(f.srv, 1, func(int) int { return 3 })
+			if tc.fault != nil {
+				f.srv.Inject(*tc.fault)
+			}
+			extra := ""
+			if tc.name == "bad access filter" {
+				extra = `owner_project_access = "all"`
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config:      f.config(fmt.Sprintf("data \"openai_project_api_keys\" \"k\" {\n  project_id = %q\n  %s\n}", tc.id, extra)),
+					ExpectError: detail(tc.want...),
+				}},
+			})
+		})
+	}
+}
+
+// inventory is the organization-wide inventory of examples/compliance:
+// every key of every project, flattened.
+const inventory = `
+data "openai_projects" "all" { include_archived = true }
+
+data "openai_project_api_keys" "each" {
+  for_each   = toset(data.openai_projects.all.ids)
+  project_id = each.value
+}
+
+output "all_ids" {
+  value = flatten([for p in sort(data.openai_projects.all.ids) : data.openai_project_api_keys.each[p].ids])
+}
+
+output "first_project" {
+  value = data.openai_project_api_keys.each["proj_0000"]
+}
+`
+
+// TestAccOrganizationInventory lists 30 projects with 0 to 250 keys each,
+// and then the same against an API that allows 10 requests a minute and
+// answers 429 without hints.
+func TestAccOrganizationInventory(t *testing.T) {
+	for _, limit := range []int{0, 10} {
+		t.Run(fmt.Sprintf("rate_limit=%d", limit), func(t *testing.T) {
+			f := newAccFixture(t, openaitest.Options{RateLimitPerMinute: limit})
+			projects, keys := seedProjects(f.srv, 30, func(i int) int { return (i * 53) % 251 })
+			var ids []knownvalue.Check
+			for _, p := range projects {
+				for _, k := range keys[p.ID] {
+					ids = append(ids, knownvalue.StringExact(k.ID))
+				}
+			}
+			if len(keys["proj_0000"]) != 0 {
+				t.Fatal("the first project should have no keys")
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				// Plan only: the state shim of terraform-plugin-testing
+				// cannot read for_each instances, and a plan is how the
+				// inventory is used anyway.
+				Steps: []resource.TestStep{{
+					Config:             f.config(inventory),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectKnownOutputValue("all_ids", knownvalue.ListExact(ids)),
+						plancheck.ExpectKnownOutputValueAtPath("first_project", tfjsonpath.New("keys"), knownvalue.ListExact([]knownvalue.Check{})),
+						plancheck.ExpectKnownOutputValueAtPath("first_project", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{})),
+					}},
+				}},
+			})
+
+			// Each Terraform command listed the projects once and each
+			// project's keys in the fewest pages; only 429s were repeated.
+			served := map[string]int{}
+			for _, r := range f.srv.Requests() {
+				if r.Status == 200 {
+					served[r.Path]++
+				}
+			}
+			runs := served["/organization/projects"]
+			if runs == 0 {
+				t.Fatal("the projects were never listed")
+			}
+			for _, p := range projects {
+				path := "/organization/projects/" + p.ID + "/api_keys"
+				if want := runs * max(1, (len(keys[p.ID])+99)/100); served[path] != want {
+					t.Errorf("%s: %d pages served over %d runs, want %d", path, served[path], runs, want)
+				}
+			}
+			t.Logf("%d runs, %d requests, %s waited on the fake clock", runs, len(f.srv.Requests()), f.clock.Slept())
+		})
+	}
+}
