@@ -99,3 +99,31 @@ func TestRateLimitCountsFaultedRequests(t *testing.T) {
 		t.Fatalf("third: %d, want the remaining fault", r.status)
 	}
 }
+
+func TestTokenBucketRateLimit(t *testing.T) {
+	clock := NewFakeClock(time.Unix(1_700_000_000, 0))
+	s := NewServer(Options{Clock: clock, RateLimitPerMinute: 600, RateLimitBurst: 2, RateLimitHints: true})
+	defer s.Close()
+	s.SeedAdminKeys(1)
+	status := func() (int, string) {
+		r := get(t, s, "/organization/admin_api_keys", nil)
+		return r.status, r.header.Get("retry-after-ms")
+	}
+	// The burst passes, the next request waits for a token: 100 ms at 600 a minute.
+	for i := range 2 {
+		if code, _ := status(); code != 200 {
+			t.Fatalf("request %d of the burst: %d", i, code)
+		}
+	}
+	if code, hint := status(); code != 429 || hint != "100" {
+		t.Fatalf("after the burst: %d with retry-after-ms %q, want 429 and 100", code, hint)
+	}
+	clock.Advance(50 * time.Millisecond)
+	if code, hint := status(); code != 429 || hint != "50" {
+		t.Fatalf("half a token later: %d with retry-after-ms %q, want 429 and 50", code, hint)
+	}
+	clock.Advance(50 * time.Millisecond)
+	if code, _ := status(); code != 200 {
+		t.Fatalf("a token later: %d, want 200", code)
+	}
+}

@@ -39,6 +39,10 @@ type Options struct {
 	// window of Clock; 0 means unlimited. Refused requests get a 429 envelope
 	// without retry-after headers, like the real admin API, and do not count.
 	RateLimitPerMinute int
+	// RateLimitBurst, when positive, replaces the sliding window by a token
+	// bucket of this many requests refilled at RateLimitPerMinute: requests
+	// are then spread evenly, at most a burst at a time.
+	RateLimitBurst int
 	// RateLimitHints adds retry-after-ms with the exact wait until a slot
 	// frees to rate-limit 429s.
 	RateLimitHints bool
@@ -70,6 +74,8 @@ type Server struct {
 	log   []*Request
 
 	rateMu   sync.Mutex
+	tokens   float64     // token bucket: requests available now
+	refilled time.Time   // token bucket: when tokens was last brought up to date
 	admitted []time.Time // Admission times inside the current window, oldest first.
 }
 
@@ -287,6 +293,19 @@ func (s *Server) admit() (time.Duration, bool) {
 	defer s.rateMu.Unlock()
 	// Read the clock under the lock so admissions stay in order.
 	now := s.clock.Now()
+	if burst := s.opts.RateLimitBurst; burst > 0 {
+		perToken := time.Minute / time.Duration(limit)
+		if s.refilled.IsZero() {
+			s.tokens, s.refilled = float64(burst), now
+		}
+		s.tokens = min(float64(burst), s.tokens+float64(now.Sub(s.refilled))/float64(perToken))
+		s.refilled = now
+		if s.tokens >= 1 {
+			s.tokens--
+			return 0, true
+		}
+		return time.Duration((1 - s.tokens) * float64(perToken)), false
+	}
 	cutoff := now.Add(-time.Minute)
 	i := 0
 	for i < len(s.admitted) && !s.admitted[i].After(cutoff) {
