@@ -13,16 +13,23 @@ const (
 	rateWindow = time.Minute
 	// maxInterval bounds the learned spacing between requests.
 	maxInterval = time.Minute
-	// probeDecay shrinks the learned spacing after each success, so a limit
-	// learned too low (say, while another tool shared the key) recovers.
-	probeDecay = 50
+	// minInterval is the first spacing a hint-less 429 sets.
+	minInterval = 50 * time.Millisecond
+	// growth multiplies the spacing on each hint-less 429.
+	growth = 1.5
+	// capMargin is the percentage added to the spacing a configured cap sets.
+	capMargin = 3
+	// probeDecay shrinks the spacing by 1/probeDecay after each success, so
+	// that it settles just above the limit and recovers when the limit rises.
+	probeDecay = 100
 )
 
 // pacer spaces the requests of every caller of one Client. A rate-limited
-// response slows everyone: it holds all callers back for its wait, and a
-// hint-less 429 sets the spacing from how many requests the API accepted in
-// the last minute. With a configured requests-per-minute cap the spacing
-// never drops below it.
+// response slows everyone: a hinted 429 holds all callers back for its wait;
+// a hint-less one multiplies the spacing between requests, but never beyond
+// the rate the API accepted over the last minute, which is the spacing a
+// per-minute window needs. Successes probe the spacing down slowly. With a
+// configured requests-per-minute cap the spacing never drops below it.
 type pacer struct {
 	clock Clock
 	floor time.Duration // from the configured cap; 0 without one
@@ -36,7 +43,9 @@ type pacer struct {
 func newPacer(clock Clock, requestsPerMinute int) *pacer {
 	p := &pacer{clock: clock}
 	if requestsPerMinute > 0 {
-		p.floor = rateWindow / time.Duration(requestsPerMinute)
+		// Aim a little under the cap: a request that reaches a strict
+		// limiter a hair early is refused, and costs far more than the margin.
+		p.floor = rateWindow / time.Duration(requestsPerMinute) * (100 + capMargin) / 100
 	}
 	p.interval = p.floor
 	return p
@@ -82,12 +91,14 @@ func (p *pacer) observe(resp *http.Response, hint time.Duration, hinted bool) {
 		}
 		return
 	}
-	hold := p.interval
-	if hinted {
-		hold = hint
-	} else if n := len(p.accepted); n > 0 {
-		// A 429 never shortens the spacing.
-		p.interval = min(max(p.interval, rateWindow/time.Duration(n)), maxInterval)
+	hold := hint
+	if !hinted {
+		ceiling := maxInterval
+		if n := len(p.accepted); n > 0 {
+			ceiling = rateWindow / time.Duration(n)
+		}
+		grown := max(minInterval, time.Duration(float64(p.interval)*growth))
+		p.interval = max(p.floor, p.interval, min(grown, ceiling))
 		hold = p.interval
 	}
 	if until := now.Add(hold); until.After(p.next) {
