@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
@@ -68,7 +69,6 @@ func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("read the admin API key %q", id.ValueString()), err))
 		return
 	}
-	for name, value := range adminKeyAttrValues(key) {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
-	}
+	// The schema is one element of openai_admin_api_keys.keys, id required.
+	resp.State.Raw = tftypes.NewValue(resp.State.Schema.Type().TerraformType(ctx), adminKeyValues(key))
 }

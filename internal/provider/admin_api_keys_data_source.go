@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
@@ -53,23 +53,31 @@ func adminKeyAttributes() map[string]schema.Attribute {
 		"owner": schema.SingleNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The user or service account that owns the key.",
-			Attributes: map[string]schema.Attribute{
-				"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id: `user_...` for a user, `sa_...` or similar for a service account."},
-				"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
-				"object": schema.StringAttribute{Computed: true,
-					MarkdownDescription: "The owner's object type, such as `organization.user` or `organization.service_account`."},
-				"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
-				"role": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the organization, such as `owner`, `member` or `reader`."},
-				"created_at": schema.Int64Attribute{Computed: true,
-					MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
-			},
+			Attributes:          ownerAttributes(),
 		},
 	}
 }
 
+func ownerAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id: `user_...` for a user, `sa_...` or similar for a service account."},
+		"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
+		"object": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "The owner's object type, such as `organization.user` or `organization.service_account`."},
+		"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
+		"role": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the organization, such as `owner`, `member` or `reader`."},
+		"created_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
+	}
+}
+
 var (
-	adminKeyObjectType = objectType(schema.NestedAttributeObject{Attributes: adminKeyAttributes()}.Type())
-	ownerObjectType    = objectType(adminKeyObjectType.AttrTypes["owner"])
+	adminKeyType   = objectType(adminKeyAttributes())
+	ownerType      = objectType(ownerAttributes())
+	adminKeysState = listState[client.AdminAPIKey]{
+		attr: "keys", noun: "admin API keys", elem: adminKeyType, values: adminKeyValues,
+		id: func(k *client.AdminAPIKey) string { return k.ID },
+	}
 )
 
 func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -77,7 +85,7 @@ func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: "Lists **every** admin API key of the OpenAI organization, page after page, exactly as the " +
 			"Admin API reports it: a key that was never used has a null `last_used_at`, not 0, and a key that " +
 			"never expires has a null `expires_at`. Any number of these data sources with the same `order` cost " +
-			"one sweep of the API per Terraform run.",
+			"one sweep of the API per Terraform run. " + listLimitNote,
 		Attributes: map[string]schema.Attribute{
 			"order": schema.StringAttribute{
 				Optional:            true,
@@ -122,8 +130,7 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("order"), order)...)
-	setList(ctx, resp, "keys", adminKeyObjectType, keys, adminKeyAttrValues, func(k *client.AdminAPIKey) string { return k.ID })
+	adminKeysState.set(ctx, resp, map[string]tftypes.Value{"order": stringValue(order.ValueString())}, keys, d.data.maxListItems)
 }
 
 // adminAPIKeys sweeps the admin API keys once per provider instance and order.
@@ -133,25 +140,24 @@ func (p *providerData) adminAPIKeys(ctx context.Context, order client.Order) ([]
 	})
 }
 
-func adminKeyAttrValues(k *client.AdminAPIKey) map[string]attr.Value {
-	owner := types.ObjectValueMust(ownerObjectType.AttrTypes, map[string]attr.Value{
-		"id":         types.StringValue(k.Owner.ID),
-		"type":       types.StringValue(k.Owner.Type),
-		"object":     types.StringValue(k.Owner.Object),
-		"name":       nullableString(k.Owner.Name),
-		"role":       types.StringValue(k.Owner.Role),
-		"created_at": nullableInt64(k.Owner.CreatedAt),
-	})
-	return map[string]attr.Value{
-		"id":                   types.StringValue(k.ID),
+func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {
+	return map[string]tftypes.Value{
+		"id":                   stringValue(k.ID),
 		"name":                 nullableString(k.Name),
-		"redacted_value":       types.StringValue(k.RedactedValue),
-		"created_at":           types.Int64Value(k.CreatedAt),
+		"redacted_value":       stringValue(k.RedactedValue),
+		"created_at":           int64Value(k.CreatedAt),
 		"created_at_rfc3339":   rfc3339(k.CreatedAt),
 		"expires_at":           nullableInt64(k.ExpiresAt),
 		"expires_at_rfc3339":   nullableRFC3339(k.ExpiresAt),
 		"last_used_at":         nullableInt64(k.LastUsedAt),
 		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
-		"owner":                owner,
+		"owner": tftypes.NewValue(ownerType, map[string]tftypes.Value{
+			"id":         stringValue(k.Owner.ID),
+			"type":       stringValue(k.Owner.Type),
+			"object":     stringValue(k.Owner.Object),
+			"name":       nullableString(k.Owner.Name),
+			"role":       stringValue(k.Owner.Role),
+			"created_at": nullableInt64(k.Owner.CreatedAt),
+		}),
 	}
 }

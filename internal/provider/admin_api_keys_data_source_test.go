@@ -227,3 +227,16 @@ func TestAccAdminAPIKeysDataSourceInvalidOrder(t *testing.T) {
 		t.Errorf("an invalid order sent %d requests", n)
 	}
 }
+
+func TestAccAdminAPIKeysDataSourceTooManyKeys(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	f.maxListItems = 100 // Stands in for the 400,000 that fit a Terraform response.
+	f.srv.SeedAdminKeys(250)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config:      f.config(`data "openai_admin_api_keys" "all" {}`),
+			ExpectError: detail("Too Many Admin API Keys for One Data Source", "listed 250 admin API keys, more than the 100", "256 MiB", "Revoke"),
+		}},
+	})
+}

@@ -3,96 +3,125 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// State is built from attr.Values directly: setting tagged structs through
-// reflection costs several times more for lists of thousands of keys.
-
-// nullableInt64 keeps the API's null: nil is null, never 0.
-func nullableInt64(v *int64) types.Int64 {
-	if v == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(*v)
-}
+// State is built as tftypes values, the form the framework sends Terraform,
+// in one pass. Tagged structs cost reflection per element, and attr.Values a
+// second conversion plus a state transform per SetAttribute: for 10,000 keys
+// that was most of a plan's time (see BENCHMARKS.md).
 
 // nullableString keeps the API's null: nil is null, never "".
-func nullableString(v *string) types.String {
+func nullableString(v *string) tftypes.Value {
 	if v == nil {
-		return types.StringNull()
+		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return types.StringValue(*v)
+	return tftypes.NewValue(tftypes.String, *v)
+}
+
+func stringValue(s string) tftypes.Value {
+	return tftypes.NewValue(tftypes.String, s)
+}
+
+func int64Value(n int64) tftypes.Value {
+	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
+}
+
+// nullableInt64 keeps the API's null: nil is null, never 0.
+func nullableInt64(v *int64) tftypes.Value {
+	if v == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return int64Value(*v)
 }
 
 // rfc3339 renders Unix seconds in UTC, the form Terraform's timecmp and
 // timeadd take.
-func rfc3339(unix int64) types.String {
-	return types.StringValue(time.Unix(unix, 0).UTC().Format(time.RFC3339))
+func rfc3339(unix int64) tftypes.Value {
+	return stringValue(time.Unix(unix, 0).UTC().Format(time.RFC3339))
 }
 
-func nullableRFC3339(unix *int64) types.String {
+func nullableRFC3339(unix *int64) tftypes.Value {
 	if unix == nil {
-		return types.StringNull()
+		return tftypes.NewValue(tftypes.String, nil)
 	}
 	return rfc3339(*unix)
 }
 
-// objectType returns the object type of a nested schema. Schemas are fixed,
-// so a mismatch is a provider bug that every test finds at start-up.
-func objectType(t attr.Type) types.ObjectType {
-	o, ok := t.(types.ObjectType)
+// objectType returns the Terraform type of a nested schema's objects.
+// Schemas are fixed, so a mismatch is a provider bug that every test finds
+// at start-up.
+func objectType(attributes map[string]schema.Attribute) tftypes.Object {
+	t, ok := schema.NestedAttributeObject{Attributes: attributes}.Type().TerraformType(context.Background()).(tftypes.Object)
 	if !ok {
-		panic(fmt.Sprintf("provider bug: %T is not an object type", t))
+		panic("provider bug: a nested schema is not an object type")
 	}
-	return o
+	return t
 }
 
-// objectList maps items to a list of objects of type elem. It is never null:
-// an empty input gives an empty list.
-func objectList[T any](elem types.ObjectType, items []T, attrs func(*T) map[string]attr.Value) (types.List, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	values := make([]attr.Value, len(items))
+// defaultMaxListItems bounds one list data source. terraform-plugin-go caps
+// a response at 256 MiB, about 700,000 admin keys; past that Terraform would
+// fail with a transport error, so the provider stops earlier with a
+// diagnostic that says what to do. TestListLimitFitsTheResponseCap checks the
+// headroom.
+const defaultMaxListItems = 400_000
+
+// listLimitNote documents defaultMaxListItems in the list data sources.
+const listLimitNote = "A list longer than 400,000 items fails with a diagnostic rather than a transport error: " +
+	"Terraform caps a provider response at 256 MiB."
+
+// listState is how a list data source's results go into state: the objects
+// under attr, their ids under "ids", beside the data source's arguments.
+type listState[T any] struct {
+	attr   string // the list attribute, such as "keys"
+	noun   string // what the items are, for messages, such as "admin API keys"
+	elem   tftypes.Object
+	values func(*T) map[string]tftypes.Value
+	id     func(*T) string
+}
+
+// list maps items to a list value and their ids to another. Neither is ever
+// null: no items give empty lists.
+func (l listState[T]) list(items []T) (tftypes.Value, tftypes.Value) {
+	objects := make([]tftypes.Value, len(items))
+	ids := make([]tftypes.Value, len(items))
 	for i := range items {
-		obj, d := types.ObjectValue(elem.AttrTypes, attrs(&items[i]))
-		if d.HasError() {
-			diags.Append(d...)
-			return types.ListNull(elem), diags
-		}
-		values[i] = obj
+		objects[i] = tftypes.NewValue(l.elem, l.values(&items[i]))
+		ids[i] = stringValue(l.id(&items[i]))
 	}
-	list, d := types.ListValue(elem, values)
-	diags.Append(d...)
-	return list, diags
+	return tftypes.NewValue(tftypes.List{ElementType: l.elem}, objects),
+		tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
 }
 
-// stringList maps items to a list of strings, such as their ids.
-func stringList[T any](items []T, value func(*T) string) (types.List, diag.Diagnostics) {
-	values := make([]attr.Value, len(items))
-	for i := range items {
-		values[i] = types.StringValue(value(&items[i]))
-	}
-	return types.ListValue(types.StringType, values)
-}
-
-// setList sets a list data source's two results: the objects under name, and
-// their ids under "ids".
-func setList[T any](ctx context.Context, resp *datasource.ReadResponse, name string, elem types.ObjectType, items []T,
-	attrs func(*T) map[string]attr.Value, id func(*T) string,
-) {
-	list, diags := objectList(elem, items, attrs)
-	resp.Diagnostics.Append(diags...)
-	ids, diags := stringList(items, id)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+// set writes the whole state: args (the data source's arguments, defaults
+// filled in) and the items. More than limit items is an error diagnostic.
+func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, args map[string]tftypes.Value, items []T, limit int) {
+	if len(items) > limit {
+		resp.Diagnostics.AddError(fmt.Sprintf("Too Many %s for One Data Source", titleCase(l.noun)),
+			fmt.Sprintf("The API listed %d %s, more than the %d one data source can return: Terraform caps a provider "+
+				"response at 256 MiB, and a larger list would fail with a transport error instead. Revoke the %s "+
+				"nobody uses, or read the ones you need one by one by id.", len(items), l.noun, limit, l.noun))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), list)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids"), ids)...)
+	values := make(map[string]tftypes.Value, len(args)+2)
+	for name, v := range args {
+		values[name] = v
+	}
+	values[l.attr], values["ids"] = l.list(items)
+	resp.State.Raw = tftypes.NewValue(resp.State.Schema.Type().TerraformType(ctx), values)
+}
+
+// titleCase capitalizes each word, keeping acronyms such as "API".
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }

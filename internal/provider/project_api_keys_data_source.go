@@ -5,12 +5,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
@@ -49,29 +49,36 @@ func projectKeyAttributes() map[string]schema.Attribute {
 		"owner": schema.SingleNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The user or service account that owns the key, flattened.",
-			Attributes: map[string]schema.Attribute{
-				"type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
-				"id":    schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id; null when the API gives no owner details."},
-				"name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
-				"email": schema.StringAttribute{Computed: true, MarkdownDescription: "The user's email; null for service accounts."},
-				"role":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the project, such as `owner` or `member`; null when the API gives none."},
-				"created_at": schema.Int64Attribute{Computed: true,
-					MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
-			},
+			Attributes:          projectKeyOwnerAttributes(),
 		},
 	}
 }
 
+func projectKeyOwnerAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
+		"id":    schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id; null when the API gives no owner details."},
+		"name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
+		"email": schema.StringAttribute{Computed: true, MarkdownDescription: "The user's email; null for service accounts."},
+		"role":  schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the project, such as `owner` or `member`; null when the API gives none."},
+		"created_at": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
+	}
+}
+
 var (
-	projectKeyObjectType      = objectType(schema.NestedAttributeObject{Attributes: projectKeyAttributes()}.Type())
-	projectKeyOwnerObjectType = objectType(projectKeyObjectType.AttrTypes["owner"])
+	projectKeyOwnerType = objectType(projectKeyOwnerAttributes())
+	projectKeysState    = listState[client.ProjectAPIKey]{
+		attr: "keys", noun: "project API keys", elem: objectType(projectKeyAttributes()), values: projectKeyValues,
+		id: func(k *client.ProjectAPIKey) string { return k.ID },
+	}
 )
 
 func (d *projectAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists **every** API key of one OpenAI project, page after page, with nulls kept: a key " +
 			"that was never used has a null `last_used_at`. By default keys whose owner lost access to the project " +
-			"are listed too, so the inventory is complete.",
+			"are listed too, so the inventory is complete. " + listLimitNote,
 		Attributes: map[string]schema.Attribute{
 			"project_id": schema.StringAttribute{
 				Required:            true,
@@ -131,36 +138,36 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %q", id), err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner_project_access"), access)...)
-	setList(ctx, resp, "keys", projectKeyObjectType, keys, projectKeyAttrValues, func(k *client.ProjectAPIKey) string { return k.ID })
+	args := map[string]tftypes.Value{"project_id": stringValue(id), "owner_project_access": stringValue(opts.OwnerProjectAccess)}
+	projectKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
 }
 
-func projectKeyAttrValues(k *client.ProjectAPIKey) map[string]attr.Value {
-	owner := map[string]attr.Value{
-		"type":       types.StringValue(k.Owner.Type),
-		"id":         types.StringNull(),
-		"name":       types.StringNull(),
-		"email":      types.StringNull(),
-		"role":       types.StringNull(),
-		"created_at": types.Int64Null(),
+func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {
+	null := tftypes.NewValue(tftypes.String, nil)
+	owner := map[string]tftypes.Value{
+		"type":       stringValue(k.Owner.Type),
+		"id":         null,
+		"name":       null,
+		"email":      null,
+		"role":       null,
+		"created_at": tftypes.NewValue(tftypes.Number, nil),
 	}
 	if a := k.Owner.Actor(); a != nil {
-		owner["id"] = types.StringValue(a.ID)
+		owner["id"] = stringValue(a.ID)
 		owner["name"] = nullableString(a.Name)
 		owner["email"] = nullableString(a.Email)
-		owner["role"] = types.StringValue(a.Role)
+		owner["role"] = stringValue(a.Role)
 		owner["created_at"] = nullableInt64(a.CreatedAt)
 	}
-	return map[string]attr.Value{
-		"id":                   types.StringValue(k.ID),
+	return map[string]tftypes.Value{
+		"id":                   stringValue(k.ID),
 		"name":                 nullableString(k.Name),
-		"redacted_value":       types.StringValue(k.RedactedValue),
-		"created_at":           types.Int64Value(k.CreatedAt),
+		"redacted_value":       stringValue(k.RedactedValue),
+		"created_at":           int64Value(k.CreatedAt),
 		"created_at_rfc3339":   rfc3339(k.CreatedAt),
 		"last_used_at":         nullableInt64(k.LastUsedAt),
 		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
-		"owner_project_access": types.StringValue(k.OwnerProjectAccess),
-		"owner":                types.ObjectValueMust(projectKeyOwnerObjectType.AttrTypes, owner),
+		"owner_project_access": stringValue(k.OwnerProjectAccess),
+		"owner":                tftypes.NewValue(projectKeyOwnerType, owner),
 	}
 }

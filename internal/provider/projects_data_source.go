@@ -4,11 +4,11 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
@@ -45,7 +45,10 @@ func projectAttributes() map[string]schema.Attribute {
 	}
 }
 
-var projectObjectType = objectType(schema.NestedAttributeObject{Attributes: projectAttributes()}.Type())
+var projectsState = listState[client.Project]{
+	attr: "projects", noun: "projects", elem: objectType(projectAttributes()), values: projectValues,
+	id: func(p *client.Project) string { return p.ID },
+}
 
 func (d *projectsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -95,16 +98,16 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's projects", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("include_archived"), includeArchived)...)
-	setList(ctx, resp, "projects", projectObjectType, projects, projectAttrValues, func(p *client.Project) string { return p.ID })
+	args := map[string]tftypes.Value{"include_archived": tftypes.NewValue(tftypes.Bool, opts.IncludeArchived)}
+	projectsState.set(ctx, resp, args, projects, d.data.maxListItems)
 }
 
-func projectAttrValues(p *client.Project) map[string]attr.Value {
-	return map[string]attr.Value{
-		"id":                  types.StringValue(p.ID),
-		"name":                types.StringValue(p.Name),
-		"status":              types.StringValue(p.Status),
-		"created_at":          types.Int64Value(p.CreatedAt),
+func projectValues(p *client.Project) map[string]tftypes.Value {
+	return map[string]tftypes.Value{
+		"id":                  stringValue(p.ID),
+		"name":                stringValue(p.Name),
+		"status":              stringValue(p.Status),
+		"created_at":          int64Value(p.CreatedAt),
 		"created_at_rfc3339":  rfc3339(p.CreatedAt),
 		"archived_at":         nullableInt64(p.ArchivedAt),
 		"archived_at_rfc3339": nullableRFC3339(p.ArchivedAt),

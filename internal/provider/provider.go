@@ -3,6 +3,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -36,6 +37,8 @@ type openaiProvider struct {
 	version string
 	// clientConfig lets tests inject a fake clock, jitter and HTTP client.
 	clientConfig client.Config
+	// maxListItems overrides defaultMaxListItems in tests.
+	maxListItems int
 }
 
 // New returns a constructor for the provider, for providerserver.
@@ -55,7 +58,8 @@ type providerModel struct {
 
 // providerData is what Configure hands to every data source.
 type providerData struct {
-	client *client.Client
+	client       *client.Client
+	maxListItems int
 	// Sweeps are memoized per provider instance, keyed by their arguments.
 	adminKeySweeps   memo[[]client.AdminAPIKey]
 	projectSweeps    memo[[]client.Project]
@@ -211,7 +215,7 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "configured the OpenAI Admin API client", map[string]any{"base_url": baseURL})
 
-	data := &providerData{client: c}
+	data := &providerData{client: c, maxListItems: cmp.Or(p.maxListItems, defaultMaxListItems)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

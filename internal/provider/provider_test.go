@@ -21,8 +21,9 @@ import (
 // accFixture is a fake Admin API and a provider for it that waits on a fake
 // clock, so retries cost no real time.
 type accFixture struct {
-	srv   *openaitest.Server
-	clock *openaitest.FakeClock
+	srv          *openaitest.Server
+	clock        *openaitest.FakeClock
+	maxListItems int
 }
 
 func newAccFixture(t *testing.T, opts openaitest.Options) *accFixture {
@@ -42,6 +43,7 @@ func (f *accFixture) factories() map[string]func() (tfprotov6.ProviderServer, er
 				Clock:  f.clock,
 				Jitter: func() float64 { return 0 },
 			},
+			maxListItems: f.maxListItems,
 		}),
 	}
 }

@@ -62,7 +62,7 @@ func TestAccTraceLogNeverShowsAdminKey(t *testing.T) {
 			writeFile(t, filepath.Join(work, "main.tf"), `
 terraform {
   required_providers {
-    openai = { source = "keycensus/openai" }
+    openai = { source = "registry.terraform.io/keycensus/openai" }
   }
 }
 `+tc.provider+`
