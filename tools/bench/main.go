@@ -1,0 +1,472 @@
+// Command bench measures the provider end to end and writes BENCHMARKS.md:
+// API requests per sweep, the client's and the mapping's cost per key,
+// `terraform plan` wall time and the provider's peak RSS for 1k, 10k and 100k
+// admin keys against the fake Admin API, and a rate-limited sweep against its
+// floor. Run it with `make bench`.
+//
+// The same binary doubles as a wrapper around the provider (see wrap): the
+// Terraform plugin protocol gives no other way to read the peak RSS of a
+// provider process that Terraform starts and stops itself.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
+)
+
+// Environment of the wrapper mode.
+const (
+	envWrapBinary = "OPENAI_BENCH_PROVIDER"
+	envWrapRSS    = "OPENAI_BENCH_RSS_DIR"
+)
+
+func main() {
+	if provider := os.Getenv(envWrapBinary); provider != "" {
+		os.Exit(wrap(provider, os.Getenv(envWrapRSS)))
+	}
+	sizes := flag.String("keys", "1000,10000,100000", "organization sizes to measure, comma-separated")
+	out := flag.String("out", "BENCHMARKS.md", "the report to write")
+	runs := flag.Int("runs", 3, "terraform plan runs per size (the median is reported)")
+	pacingOnly := flag.Bool("pacing-only", false, "measure only the rate-limited sweep")
+	flag.Parse()
+	log.SetFlags(0)
+
+	terraform := os.Getenv("TERRAFORM")
+	if terraform == "" {
+		log.Fatal("set TERRAFORM to a terraform binary (make bench does)")
+	}
+	var ns []int
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 {
+			log.Fatalf("bad -keys value %q", s)
+		}
+		ns = append(ns, n)
+	}
+	if *pacingOnly {
+		ns = nil
+	}
+	r, err := run(terraform, ns, *runs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	report := r.markdown()
+	fmt.Print(report.table)
+	if err := os.WriteFile(*out, []byte(report.full), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("\nwrote %s\n", *out)
+}
+
+// wrap runs the real provider with this process's arguments and standard
+// streams, then records the child's peak RSS in a file of its own.
+func wrap(binary, rssDir string) int {
+	cmd := exec.Command(binary, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	err := cmd.Run()
+	if cmd.ProcessState != nil && rssDir != "" {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			name := filepath.Join(rssDir, strconv.Itoa(os.Getpid()))
+			_ = os.WriteFile(name, []byte(strconv.FormatInt(ru.Maxrss, 10)), 0o644) // KiB on Linux.
+		}
+	}
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		return 1
+	}
+	return 0
+}
+
+type sizeResult struct {
+	keys          int
+	requests      float64 // per plan
+	ideal         int
+	sweepNsPerKey float64
+	sweepBPerKey  float64
+	mapNsPerKey   float64
+	mapBPerKey    float64
+	readNs        float64       // the provider's ReadDataSource handler, sweep memoized
+	planWall      time.Duration // median
+	planWalls     []time.Duration
+	rssMiB        float64 // largest over the runs
+}
+
+type paceResult struct {
+	burst    int
+	capped   bool
+	wall     time.Duration
+	requests int
+}
+
+type results struct {
+	terraformVersion string
+	sizes            []sizeResult
+	pacing           []paceResult
+	floor            time.Duration
+}
+
+func run(terraform string, sizes []int, runs int) (*results, error) {
+	work, err := os.MkdirTemp("", "openai-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+
+	r := &results{}
+	out, err := exec.Command(terraform, "version").Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform version: %w", err)
+	}
+	r.terraformVersion = strings.SplitN(string(out), "\n", 2)[0]
+
+	log.Printf("building the provider")
+	bin := filepath.Join(work, "bin")
+	if err := goBuild(filepath.Join(work, "real", "terraform-provider-openai"), "."); err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return nil, err
+	}
+	if err := copyFile(self, filepath.Join(bin, "terraform-provider-openai")); err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/keycensus/openai" = %q
+  }
+  direct {}
+}
+`, bin)), 0o644); err != nil {
+		return nil, err
+	}
+
+	micro := map[int][5]float64{}
+	if len(sizes) > 0 {
+		log.Printf("running the client and mapping benchmarks (go test -bench)")
+		if micro, err = microBenchmarks(); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, n := range sizes {
+		log.Printf("planning %d keys", n)
+		s, err := planSize(terraform, work, rc, n, runs)
+		if err != nil {
+			return nil, err
+		}
+		if m, ok := micro[n]; ok {
+			s.sweepNsPerKey, s.sweepBPerKey, s.mapNsPerKey, s.mapBPerKey, s.readNs = m[0], m[1], m[2], m[3], m[4]
+		}
+		r.sizes = append(r.sizes, s)
+	}
+
+	log.Printf("sweeping 10,000 keys under a limit of 600 requests a minute")
+	r.floor = 10 * time.Second
+	// A bucket of one is the strictest limiter; two leaves room for one
+	// request that arrives a little early.
+	for _, burst := range []int{2, 1} {
+		for _, capped := range []bool{true, false} {
+			p, err := pacedSweep(burst, capped)
+			if err != nil {
+				return nil, err
+			}
+			r.pacing = append(r.pacing, p)
+		}
+	}
+	return r, nil
+}
+
+func goBuild(out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o755)
+}
+
+var benchLine = regexp.MustCompile(`^Benchmark(\w+)/keys=(\d+)-\d+\s+\d+\s+(.*)$`)
+
+// microBenchmarks runs the client sweep, mapping and read handler
+// benchmarks and returns, per size: sweep ns/key, sweep B/key, mapping
+// ns/key, mapping B/key, read handler ns.
+func microBenchmarks() (map[int][5]float64, error) {
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^(BenchmarkListAdminAPIKeys|BenchmarkAdminKeysState|BenchmarkReadAdminAPIKeys)$",
+		"-benchmem", "-benchtime", "3x", "./internal/client", "./internal/provider")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go test -bench: %w\n%s", err, out)
+	}
+	res := map[int][5]float64{}
+	for _, line := range strings.Split(string(out), "\n") {
+		m := benchLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		metrics := map[string]float64{}
+		fields := strings.Fields(m[3])
+		for i := 0; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err == nil {
+				metrics[fields[i+1]] = v
+			}
+		}
+		v := res[n]
+		switch m[1] {
+		case "ListAdminAPIKeys":
+			v[0], v[1] = metrics["ns/key"], metrics["B/key"]
+		case "AdminKeysState":
+			v[2], v[3] = metrics["ns/key"], metrics["B/op"]/float64(n)
+		case "ReadAdminAPIKeys":
+			v[4] = metrics["ns/op"]
+		}
+		res[n] = v
+	}
+	return res, nil
+}
+
+func planSize(terraform, work, rc string, n, runs int) (sizeResult, error) {
+	s := sizeResult{keys: n, ideal: (n + client.PageSize - 1) / client.PageSize}
+	srv := openaitest.NewServer(openaitest.Options{})
+	defer srv.Close()
+	srv.SeedAdminKeys(n)
+
+	dir := filepath.Join(work, fmt.Sprintf("plan-%d", n))
+	rssDir := filepath.Join(dir, "rss")
+	if err := os.MkdirAll(rssDir, 0o755); err != nil {
+		return s, err
+	}
+	config := `
+terraform {
+  required_providers {
+    openai = { source = "keycensus/openai" }
+  }
+}
+provider "openai" {}
+data "openai_admin_api_keys" "all" {}
+output "keys" { value = length(data.openai_admin_api_keys.all.ids) }
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+		return s, err
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_BASE_URL="+srv.URL(),
+		envWrapBinary+"="+filepath.Join(work, "real", "terraform-provider-openai"), envWrapRSS+"="+rssDir)
+	for i := 0; i < runs; i++ {
+		cmd := exec.Command(terraform, "-chdir="+dir, "plan", "-input=false", "-lock=false", "-no-color", "-refresh=false")
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return s, fmt.Errorf("terraform plan of %d keys: %w\n%s", n, err, out.String())
+		}
+		s.planWalls = append(s.planWalls, time.Since(start))
+		if !strings.Contains(out.String(), fmt.Sprintf("keys = %d", n)) {
+			return s, fmt.Errorf("terraform plan of %d keys did not report them all:\n%s", n, out.String())
+		}
+	}
+	sorted := slices.Clone(s.planWalls)
+	slices.Sort(sorted)
+	s.planWall = sorted[len(sorted)/2]
+	s.requests = float64(srv.CountRequests("/organization/admin_api_keys")) / float64(runs)
+
+	entries, err := os.ReadDir(rssDir)
+	if err != nil {
+		return s, err
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(rssDir, e.Name()))
+		if err != nil {
+			return s, err
+		}
+		kib, _ := strconv.ParseFloat(string(b), 64)
+		s.rssMiB = math.Max(s.rssMiB, kib/1024)
+	}
+	return s, nil
+}
+
+// pacedSweep lists 10,000 keys, in real time, from a fake that admits 600
+// requests a minute as a token bucket of burst.
+func pacedSweep(burst int, capped bool) (paceResult, error) {
+	srv := openaitest.NewServer(openaitest.Options{RateLimitPerMinute: 600, RateLimitBurst: burst})
+	defer srv.Close()
+	srv.SeedAdminKeys(10_000)
+	cfg := client.Config{AdminKey: openaitest.DefaultAdminKey, BaseURL: srv.URL()}
+	if capped {
+		cfg.MaxRequestsPerMinute = 600
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		return paceResult{}, err
+	}
+	start := time.Now()
+	keys, err := c.ListAdminAPIKeys(context.Background(), client.ListAdminAPIKeysOptions{})
+	if err != nil {
+		return paceResult{}, err
+	}
+	if len(keys) != 10_000 {
+		return paceResult{}, fmt.Errorf("the paced sweep listed %d keys, want 10000", len(keys))
+	}
+	return paceResult{burst: burst, capped: capped, wall: time.Since(start), requests: len(srv.Requests())}, nil
+}
+
+type markdown struct{ table, full string }
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func (r *results) markdown() markdown {
+	var t strings.Builder
+	fmt.Fprintln(&t, "| admin keys | API requests per plan | ideal ⌈N/100⌉ | client sweep ns/key | client sweep B/key | mapping ns/key | mapping B/key | provider read handler | `terraform plan` wall (median; fastest) | provider peak RSS |")
+	fmt.Fprintln(&t, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, s := range r.sizes {
+		fmt.Fprintf(&t, "| %d | %.0f | %d | %.0f | %.0f | %.0f | %.0f | %s | %s; %s | %.0f MiB |\n",
+			s.keys, s.requests, s.ideal, s.sweepNsPerKey, s.sweepBPerKey, s.mapNsPerKey, s.mapBPerKey,
+			seconds(time.Duration(s.readNs)), seconds(s.planWall), seconds(slices.Min(s.planWalls)), s.rssMiB)
+	}
+	fmt.Fprintln(&t)
+	fmt.Fprintln(&t, "| 10,000 keys, fake limit 600 requests/minute | token bucket | sweep | floor (100 pages at 10/s) | over the floor | requests |")
+	fmt.Fprintln(&t, "| --- | ---: | ---: | ---: | ---: | ---: |")
+	for _, p := range r.pacing {
+		name := "without `max_requests_per_minute` (learned from 429s)"
+		if p.capped {
+			name = "with `max_requests_per_minute = 600`"
+		}
+		fmt.Fprintf(&t, "| %s | %d | %s | %s | %+.0f%% | %d |\n", name, p.burst, seconds(p.wall), seconds(r.floor),
+			100*(p.wall.Seconds()/r.floor.Seconds()-1), p.requests)
+	}
+
+	var f strings.Builder
+	fmt.Fprintln(&f, "# Benchmarks")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "Generated by `make bench` (`tools/bench`); do not edit by hand. Re-run it on the machine you want numbers for.")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "## Machine")
+	fmt.Fprintln(&f)
+	fmt.Fprintf(&f, "- %d CPUs (%s), %s, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&f, "- %s\n", r.terraformVersion)
+	fmt.Fprintf(&f, "- measured %s\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "## Method")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "- **API requests** are counted by the fake Admin API over all plan runs, divided by the runs.")
+	fmt.Fprintln(&f, "- **Client sweep** is `BenchmarkListAdminAPIKeys`: a whole `ListAdminAPIKeys` over loopback HTTP against the")
+	fmt.Fprintln(&f, "  in-process fake (request, JSON decode, paging), per key; bytes include the fake's side of each request.")
+	fmt.Fprintln(&f, "- **Mapping** is `BenchmarkAdminKeysState`: decoded keys into the `keys` and `ids` state values (`types.List` built")
+	fmt.Fprintln(&f, "  directly, no reflection), per key.")
+	fmt.Fprintln(&f, "- **Provider read handler** is `BenchmarkReadAdminAPIKeys`: the provider's gRPC `ReadDataSource`, called in process")
+	fmt.Fprintln(&f, "  with the sweep already memoized: the mapping plus the plugin framework's work after `Read` (semantic-equality")
+	fmt.Fprintln(&f, "  walk, null re-ification, state copy and compare) and the msgpack encoding of the response.")
+	fmt.Fprintln(&f, "- **`terraform plan`** runs the built provider through `dev_overrides` against the fake seeded with N keys; the")
+	fmt.Fprintln(&f, "  configuration is one `openai_admin_api_keys` data source and an output of its length. Wall time is the median")
+	fmt.Fprintln(&f, "  of the runs; about 1 s of it is Terraform itself.")
+	fmt.Fprintln(&f, "- **Peak RSS** is the provider process's `ru_maxrss`, read by a wrapper that Terraform starts in its place; the")
+	fmt.Fprintln(&f, "  largest over the runs.")
+	fmt.Fprintln(&f, "- **Rate-limited sweep**: 10,000 keys (100 pages) from a fake that admits 600 requests a minute as a token bucket")
+	fmt.Fprintln(&f, "  (one request per 100 ms; a bucket of 2 leaves room for one request that arrives early, a bucket of 1 none) and")
+	fmt.Fprintln(&f, "  answers others with a hint-less 429; real time, one client. The targets are judged on the bucket of 2; the bucket")
+	fmt.Fprintln(&f, "  of 1 shows the cost of network jitter against the strictest limiter.")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "## Results")
+	fmt.Fprintln(&f)
+	f.WriteString(t.String())
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "## Targets")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "| target | measured | met |")
+	fmt.Fprintln(&f, "| --- | --- | --- |")
+	for _, s := range r.sizes {
+		fmt.Fprintf(&f, "| exactly ⌈N/100⌉ requests at %d keys | %.0f for %d | %s |\n", s.keys, s.requests, s.ideal, yes(s.requests == float64(s.ideal)))
+		switch s.keys {
+		case 1_000:
+			fmt.Fprintf(&f, "| `terraform plan` of 1k keys ≤ 0.5 s | %s | %s |\n", seconds(s.planWall), yes(s.planWall <= 500*time.Millisecond))
+		case 10_000:
+			fmt.Fprintf(&f, "| `terraform plan` of 10k keys ≤ 2.2 s | %s | %s |\n", seconds(s.planWall), yes(s.planWall <= 2200*time.Millisecond))
+			fmt.Fprintf(&f, "| provider peak RSS at 10k keys ≤ 250 MB | %.0f MiB (%.0f MB) | %s |\n", s.rssMiB, s.rssMiB*1.048576, yes(s.rssMiB*1.048576 <= 250))
+		}
+	}
+	for _, p := range r.pacing {
+		limit, name := 1.5, "without a cap, within 50% of the floor"
+		if p.capped {
+			limit, name = 1.1, "with `max_requests_per_minute`, within 10% of the floor"
+		}
+		met := yes(p.wall.Seconds() <= limit*r.floor.Seconds())
+		if p.burst != 2 {
+			met = "(not a target)"
+		}
+		fmt.Fprintf(&f, "| rate-limited sweep %s, token bucket of %d | %s | %s |\n", name, p.burst, seconds(p.wall), met)
+	}
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "## Where a plan's time goes")
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "| admin keys | plan (median) | API sweep | provider mapping | rest of the provider's read handler (framework, encoding) | Terraform and the plugin protocol (the remainder) |")
+	fmt.Fprintln(&f, "| ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, s := range r.sizes {
+		n := float64(s.keys)
+		sweep := time.Duration(s.sweepNsPerKey * n)
+		mapping := time.Duration(s.mapNsPerKey * n)
+		framework := time.Duration(s.readNs) - mapping
+		rest := s.planWall - sweep - time.Duration(s.readNs)
+		fmt.Fprintf(&f, "| %d | %s | %s | %s | %s | %s |\n", s.keys, seconds(s.planWall), seconds(sweep), seconds(mapping), seconds(framework), seconds(rest))
+	}
+	fmt.Fprintln(&f)
+	fmt.Fprintln(&f, "The columns are separate measurements (the sweep and handler from the benchmarks above), so they add up only")
+	fmt.Fprintln(&f, "roughly. What the provider itself does, the sweep and the mapping, is the smaller part of a large plan; the plugin")
+	fmt.Fprintln(&f, "framework's processing of the returned state and Terraform's own work are the rest, and they grow with every")
+	fmt.Fprintln(&f, "value, nulls included.")
+	return markdown{table: t.String(), full: f.String()}
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+		}
+	}
+	return "unknown CPU"
+}
