@@ -12,29 +12,9 @@ import (
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
-// seedProjects adds n projects, every third archived, project i with
-// keysPer(i) keys, and returns the projects in creation order.
-func seedProjects(srv *openaitest.Server, n int, keysPer func(int) int) ([]openaitest.Project, map[string][]openaitest.ProjectKey) {
-	projects := make([]openaitest.Project, n)
-	keys := map[string][]openaitest.ProjectKey{}
-	for i := range projects {
-		p := openaitest.Project{ID: fmt.Sprintf("proj_%04d", i), Name: fmt.Sprintf("Project %d", i), CreatedAt: 1_700_000_000 + int64(i)}
-		if i%3 == 2 {
-			archived := p.CreatedAt + 100
-			p.ArchivedAt, p.Status = &archived, "archived"
-		} else {
-			p.Status = "active"
-		}
-		projects[i] = p
-		keys[p.ID] = openaitest.GenerateProjectKeys(p.ID, keysPer(i), 1)
-	}
-	srv.SetProjects(projects, keys)
-	return projects, keys
-}
-
 func TestListProjects(t *testing.T) {
 	f := newFixture(t, openaitest.Options{})
-	projects, _ := seedProjects(f.srv, 250, func(int) int { return 0 })
+	projects, _ := f.srv.SeedProjects(250, func(int) int { return 0 })
 
 	all, err := f.c.ListProjects(context.Background(), client.ListProjectsOptions{IncludeArchived: true})
 	if err != nil {
@@ -74,7 +54,7 @@ func TestListProjects(t *testing.T) {
 
 func TestListProjectAPIKeys(t *testing.T) {
 	f := newFixture(t, openaitest.Options{})
-	_, keys := seedProjects(f.srv, 1, func(int) int { return 250 })
+	_, keys := f.srv.SeedProjects(1, func(int) int { return 250 })
 	seeded := keys["proj_0000"]
 
 	got, err := f.c.ListProjectAPIKeys(context.Background(), "proj_0000", client.ListProjectAPIKeysOptions{OwnerProjectAccess: client.OwnerProjectAccessAny})
@@ -156,7 +136,7 @@ func TestMaxRequestsPerMinuteSpacesRequests(t *testing.T) {
 // allows 10 requests a minute and answers 429 without hints.
 func TestInventorySurvivesTightRateLimit(t *testing.T) {
 	f := newFixture(t, openaitest.Options{RateLimitPerMinute: 10}, func(c *client.Config) { c.Jitter = nil })
-	projects, keys := seedProjects(f.srv, 30, func(i int) int { return (i * 53) % 251 })
+	projects, keys := f.srv.SeedProjects(30, func(i int) int { return (i * 53) % 251 })
 	ctx := context.Background()
 
 	listed, err := f.c.ListProjects(ctx, client.ListProjectsOptions{IncludeArchived: true})

@@ -101,3 +101,21 @@ func (s *Server) SetProjects(projects []Project, keys map[string][]ProjectKey) {
 		s.AddProject(p, keys[p.ID])
 	}
 }
+
+// SeedProjects replaces the projects with n generated ones, proj_0000 on,
+// created an hour apart, every third archived; project i gets keysPer(i) keys
+// from GenerateProjectKeys. It returns them in creation order.
+func (s *Server) SeedProjects(n int, keysPer func(i int) int) ([]Project, map[string][]ProjectKey) {
+	projects := make([]Project, n)
+	keys := make(map[string][]ProjectKey, n)
+	for i := range projects {
+		p := Project{ID: fmt.Sprintf("proj_%04d", i), Name: fmt.Sprintf("Project %d", i), CreatedAt: generatedEpoch + int64(i)*3600, Status: "active"}
+		if i%3 == 2 {
+			p.ArchivedAt, p.Status = ptr(p.CreatedAt+100), "archived"
+		}
+		projects[i] = p
+		keys[p.ID] = GenerateProjectKeys(p.ID, keysPer(i), 1)
+	}
+	s.SetProjects(projects, keys)
+	return projects, keys
+}

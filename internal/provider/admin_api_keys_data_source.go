@@ -35,27 +35,17 @@ func (d *adminAPIKeysDataSource) Metadata(_ context.Context, req datasource.Meta
 // adminKeyAttributes describes one admin API key. openai_admin_api_keys
 // nests them in a list; each is null where the API sends null.
 func adminKeyAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"id":             schema.StringAttribute{Computed: true, MarkdownDescription: "The key's id, such as `key_abc`."},
-		"name":           schema.StringAttribute{Computed: true, MarkdownDescription: "The key's name; null when the key has none."},
-		"redacted_value": schema.StringAttribute{Computed: true, MarkdownDescription: "The key as OpenAI shows it, such as `sk-admin...def`. Not a secret."},
-		"created_at":     schema.Int64Attribute{Computed: true, MarkdownDescription: "When the key was created, in Unix seconds."},
-		"created_at_rfc3339": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
-		"expires_at": schema.Int64Attribute{Computed: true,
-			MarkdownDescription: "When the key expires, in Unix seconds; null when it never expires."},
-		"expires_at_rfc3339": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "`expires_at` as an RFC 3339 timestamp in UTC; null when the key never expires."},
-		"last_used_at": schema.Int64Attribute{Computed: true,
-			MarkdownDescription: "When the key was last used, in Unix seconds; null when it was never used (never 0)."},
-		"last_used_at_rfc3339": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "`last_used_at` as an RFC 3339 timestamp in UTC; null when the key was never used."},
-		"owner": schema.SingleNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The user or service account that owns the key.",
-			Attributes:          ownerAttributes(),
-		},
+	attributes := keyAttributes("sk-admin...def")
+	attributes["expires_at"] = schema.Int64Attribute{Computed: true,
+		MarkdownDescription: "When the key expires, in Unix seconds; null when it never expires."}
+	attributes["expires_at_rfc3339"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`expires_at` as an RFC 3339 timestamp in UTC; null when the key never expires."}
+	attributes["owner"] = schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "The user or service account that owns the key.",
+		Attributes:          ownerAttributes(),
 	}
+	return attributes
 }
 
 func ownerAttributes() map[string]schema.Attribute {
@@ -141,23 +131,16 @@ func (p *providerData) adminAPIKeys(ctx context.Context, order client.Order) ([]
 }
 
 func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {
-	return map[string]tftypes.Value{
-		"id":                   stringValue(k.ID),
-		"name":                 nullableString(k.Name),
-		"redacted_value":       stringValue(k.RedactedValue),
-		"created_at":           int64Value(k.CreatedAt),
-		"created_at_rfc3339":   rfc3339(k.CreatedAt),
-		"expires_at":           nullableInt64(k.ExpiresAt),
-		"expires_at_rfc3339":   nullableRFC3339(k.ExpiresAt),
-		"last_used_at":         nullableInt64(k.LastUsedAt),
-		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
-		"owner": tftypes.NewValue(ownerType, map[string]tftypes.Value{
-			"id":         stringValue(k.Owner.ID),
-			"type":       stringValue(k.Owner.Type),
-			"object":     stringValue(k.Owner.Object),
-			"name":       nullableString(k.Owner.Name),
-			"role":       stringValue(k.Owner.Role),
-			"created_at": nullableInt64(k.Owner.CreatedAt),
-		}),
-	}
+	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
+	values["expires_at"] = nullableInt64(k.ExpiresAt)
+	values["expires_at_rfc3339"] = nullableRFC3339(k.ExpiresAt)
+	values["owner"] = tftypes.NewValue(ownerType, map[string]tftypes.Value{
+		"id":         stringValue(k.Owner.ID),
+		"type":       stringValue(k.Owner.Type),
+		"object":     stringValue(k.Owner.Object),
+		"name":       nullableString(k.Owner.Name),
+		"role":       stringValue(k.Owner.Role),
+		"created_at": nullableInt64(k.Owner.CreatedAt),
+	})
+	return values
 }

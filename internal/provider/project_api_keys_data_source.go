@@ -34,24 +34,15 @@ func (d *projectAPIKeysDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func projectKeyAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The key's id, such as `key_abc`."},
-		"name":               schema.StringAttribute{Computed: true, MarkdownDescription: "The key's name; null when the key has none."},
-		"redacted_value":     schema.StringAttribute{Computed: true, MarkdownDescription: "The key as OpenAI shows it, such as `sk-abc...def`. Not a secret."},
-		"created_at":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the key was created, in Unix seconds."},
-		"created_at_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
-		"last_used_at": schema.Int64Attribute{Computed: true,
-			MarkdownDescription: "When the key was last used, in Unix seconds; null when it was never used (never 0)."},
-		"last_used_at_rfc3339": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "`last_used_at` as an RFC 3339 timestamp in UTC; null when the key was never used."},
-		"owner_project_access": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "`active` while the key's owner still has access to the project, else `inactive`."},
-		"owner": schema.SingleNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The user or service account that owns the key, flattened.",
-			Attributes:          projectKeyOwnerAttributes(),
-		},
+	attributes := keyAttributes("sk-abc...def")
+	attributes["owner_project_access"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`active` while the key's owner still has access to the project, else `inactive`."}
+	attributes["owner"] = schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "The user or service account that owns the key, flattened.",
+		Attributes:          projectKeyOwnerAttributes(),
 	}
+	return attributes
 }
 
 func projectKeyOwnerAttributes() map[string]schema.Attribute {
@@ -159,15 +150,8 @@ func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {
 		owner["role"] = stringValue(a.Role)
 		owner["created_at"] = nullableInt64(a.CreatedAt)
 	}
-	return map[string]tftypes.Value{
-		"id":                   stringValue(k.ID),
-		"name":                 nullableString(k.Name),
-		"redacted_value":       stringValue(k.RedactedValue),
-		"created_at":           int64Value(k.CreatedAt),
-		"created_at_rfc3339":   rfc3339(k.CreatedAt),
-		"last_used_at":         nullableInt64(k.LastUsedAt),
-		"last_used_at_rfc3339": nullableRFC3339(k.LastUsedAt),
-		"owner_project_access": stringValue(k.OwnerProjectAccess),
-		"owner":                tftypes.NewValue(projectKeyOwnerType, owner),
-	}
+	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
+	values["owner_project_access"] = stringValue(k.OwnerProjectAccess)
+	values["owner"] = tftypes.NewValue(projectKeyOwnerType, owner)
+	return values
 }

@@ -13,24 +13,6 @@ import (
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
-// seedProjects adds n projects named proj_0000..., every third archived, and
-// gives project i keysPer(i) keys.
-func seedProjects(srv *openaitest.Server, n int, keysPer func(int) int) ([]openaitest.Project, map[string][]openaitest.ProjectKey) {
-	projects := make([]openaitest.Project, n)
-	keys := map[string][]openaitest.ProjectKey{}
-	for i := range projects {
-		p := openaitest.Project{ID: fmt.Sprintf("proj_%04d", i), Name: fmt.Sprintf("Project %d", i), CreatedAt: 1_700_000_000 + int64(i)*3600}
-		if i%3 == 2 {
-			archived := p.CreatedAt + 100
-			p.ArchivedAt = &archived
-		}
-		projects[i] = p
-		keys[p.ID] = openaitest.GenerateProjectKeys(p.ID, keysPer(i), 1)
-	}
-	srv.SetProjects(projects, keys)
-	return projects, keys
-}
-
 func projectCheck(p openaitest.Project) knownvalue.Check {
 	status := "active"
 	if p.ArchivedAt != nil {
@@ -49,7 +31,7 @@ func projectCheck(p openaitest.Project) knownvalue.Check {
 
 func TestAccProjectsDataSource(t *testing.T) {
 	f := newAccFixture(t, openaitest.Options{})
-	projects, _ := seedProjects(f.srv, 5, func(int) int { return 0 })
+	projects, _ := f.srv.SeedProjects(5, func(int) int { return 0 })
 	var active, all, activeIDs []knownvalue.Check
 	for _, p := range projects {
 		all = append(all, projectCheck(p))
@@ -98,7 +80,7 @@ func projectKeyCheck(k openaitest.ProjectKey) knownvalue.Check {
 
 func TestAccProjectAPIKeysDataSource(t *testing.T) {
 	f := newAccFixture(t, openaitest.Options{})
-	_, keys := seedProjects(f.srv, 1, func(int) int { return 40 })
+	_, keys := f.srv.SeedProjects(1, func(int) int { return 40 })
 	var all, active, inactive []knownvalue.Check
 	for _, k := range keys["proj_0000"] {
 		all = append(all, projectKeyCheck(k))
@@ -151,7 +133,7 @@ func TestAccProjectAPIKeysDataSourceErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newAccFixture(t, openaitest.Options{})
-			seedProjects(f.srv, 1, func(int) int { return 3 })
+			f.srv.SeedProjects(1, func(int) int { return 3 })
 			if tc.fault != nil {
 				f.srv.Inject(*tc.fault)
 			}
@@ -196,7 +178,7 @@ func TestAccOrganizationInventory(t *testing.T) {
 	for _, limit := range []int{0, 10} {
 		t.Run(fmt.Sprintf("rate_limit=%d", limit), func(t *testing.T) {
 			f := newAccFixture(t, openaitest.Options{RateLimitPerMinute: limit})
-			projects, keys := seedProjects(f.srv, 30, func(i int) int { return (i * 53) % 251 })
+			projects, keys := f.srv.SeedProjects(30, func(i int) int { return (i * 53) % 251 })
 			var ids []knownvalue.Check
 			for _, p := range projects {
 				for _, k := range keys[p.ID] {
