@@ -213,11 +213,13 @@ func (rw *responder) write(status int, body []byte) {
 		h.Set(k, v)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	rw.w.WriteHeader(status)
-	_, _ = rw.w.Write(body)
+	// Log the status before the client can see the response, so that a test
+	// reading the log right after its last request finds it.
 	rw.s.logMu.Lock()
 	rw.rec.Status = status
 	rw.s.logMu.Unlock()
+	rw.w.WriteHeader(status)
+	_, _ = rw.w.Write(body)
 }
 
 func (rw *responder) fail(e *apiError) {
