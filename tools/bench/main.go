@@ -230,8 +230,13 @@ func microBenchmarks() (map[int][5]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("go test -bench: %w\n%s", err, out)
 	}
+	return parseBenchmarks(string(out)), nil
+}
+
+// parseBenchmarks reads the go test -bench lines of the three benchmarks.
+func parseBenchmarks(out string) map[int][5]float64 {
 	res := map[int][5]float64{}
-	for _, line := range strings.Split(string(out), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		m := benchLine.FindStringSubmatch(strings.TrimSpace(line))
 		if m == nil {
 			continue
@@ -256,7 +261,7 @@ func microBenchmarks() (map[int][5]float64, error) {
 		}
 		res[n] = v
 	}
-	return res, nil
+	return res
 }
 
 func planSize(terraform, work, rc string, n, runs int) (sizeResult, error) {
