@@ -20,7 +20,7 @@ var (
 
 // adminAPIKeyDataSource reads one admin API key by id.
 type adminAPIKeyDataSource struct {
-	data *providerData
+	configured
 }
 
 func newAdminAPIKeyDataSource() datasource.DataSource {
@@ -42,10 +42,6 @@ func (d *adminAPIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"element of `openai_admin_api_keys.keys`. An id that does not exist is an error.",
 		Attributes: attributes,
 	}
-}
-
-func (d *adminAPIKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -21,7 +21,7 @@ var (
 
 // adminAPIKeysDataSource lists every admin API key of the organization.
 type adminAPIKeysDataSource struct {
-	data *providerData
+	configured
 }
 
 func newAdminAPIKeysDataSource() datasource.DataSource {
@@ -95,10 +95,6 @@ func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			},
 		},
 	}
-}
-
-func (d *adminAPIKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -22,7 +22,7 @@ var (
 
 // projectAPIKeysDataSource lists the API keys of one project.
 type projectAPIKeysDataSource struct {
-	data *providerData
+	configured
 }
 
 func newProjectAPIKeysDataSource() datasource.DataSource {
@@ -95,10 +95,6 @@ func (d *projectAPIKeysDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 		},
 	}
-}
-
-func (d *projectAPIKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -20,7 +20,7 @@ var (
 
 // projectsDataSource lists the organization's projects.
 type projectsDataSource struct {
-	data *providerData
+	configured
 }
 
 func newProjectsDataSource() datasource.DataSource {
@@ -72,10 +72,6 @@ func (d *projectsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 		},
 	}
-}
-
-func (d *projectsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

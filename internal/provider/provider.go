@@ -76,18 +76,25 @@ func (p *providerData) ready(diags *diag.Diagnostics) bool {
 	return p != nil
 }
 
-// configuredData checks the provider's data handed to Configure. It is nil
-// during validation, before the provider is configured.
-func configuredData(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
+// configured gives a data source the provider's data: embedded, it is the
+// data source's Configure.
+type configured struct {
+	data *providerData
+}
+
+// Configure takes the provider's data. It is nil during validation, before
+// the provider is configured.
+func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
 	}
-	data, ok := raw.(*providerData)
+	data, ok := req.ProviderData.(*providerData)
 	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
 	}
-	return data
+	c.data = data
 }
 
 func (p *openaiProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
