@@ -83,9 +83,7 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if includeArchived.IsNull() {
-		includeArchived = types.BoolValue(false)
-	}
+	// Null, the default, reads as false.
 	opts := client.ListProjectsOptions{IncludeArchived: includeArchived.ValueBool()}
 	projects, err := d.data.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
 		return d.data.client.ListProjects(ctx, opts)
