@@ -10,8 +10,10 @@ import (
 
 const adminAPIKeysPath = "/organization/admin_api_keys"
 
-// AdminAPIKey is an organization admin API key. Pointer fields are nullable in
-// the API: nil means null or absent, never zero.
+// AdminAPIKey is an organization admin API key. Pointer fields are nullable or
+// optional in the API's schema: nil means null or absent, never zero. The
+// pager refuses an element without id or created_at, which the schema
+// requires.
 type AdminAPIKey struct {
 	ID            string  `json:"id"`
 	Object        string  `json:"object"`
@@ -26,15 +28,16 @@ type AdminAPIKey struct {
 }
 
 // KeyOwner is the user or service account that owns an admin API key. The
-// API documents a fixed type and role but sends others, so both stay strings.
+// schema requires none of its fields, so each is nil when absent. The API
+// documents a fixed type and role but sends others, so both stay strings.
 type KeyOwner struct {
 	// Type is "user" or "service_account".
-	Type      string  `json:"type"`
-	Object    string  `json:"object"`
-	ID        string  `json:"id"`
+	Type      *string `json:"type"`
+	Object    *string `json:"object"`
+	ID        *string `json:"id"`
 	Name      *string `json:"name"`
 	CreatedAt *int64  `json:"created_at"`
-	Role      string  `json:"role"`
+	Role      *string `json:"role"`
 }
 
 // Order is the order of a list by creation time.
@@ -68,9 +71,9 @@ func (c *Client) AdminAPIKeyPages(ctx context.Context, opts ListAdminAPIKeysOpti
 	return pages(ctx, c, listing[AdminAPIKey]{
 		path:     adminAPIKeysPath,
 		query:    url.Values{"order": {string(order)}},
-		rule:     afterLastItem,
 		maxPages: opts.MaxPages,
 		id:       func(k *AdminAPIKey) string { return k.ID },
+		check:    func(k *AdminAPIKey) string { return requireCreatedAt(k.CreatedAt) },
 	})
 }
 
@@ -93,6 +96,9 @@ func (c *Client) GetAdminAPIKey(ctx context.Context, id string) (*AdminAPIKey, e
 	}
 	if key.ID == "" {
 		return nil, &DecodeError{Method: "GET", Path: path, StatusCode: 200, RequestID: requestID, Err: errors.New("the key has no id")}
+	}
+	if field := requireCreatedAt(key.CreatedAt); field != "" {
+		return nil, &DecodeError{Method: "GET", Path: path, StatusCode: 200, RequestID: requestID, Err: fmt.Errorf("the key has no %s, which the API schema requires", field)}
 	}
 	return &key, nil
 }

@@ -37,6 +37,8 @@ const maxResponseBody = 64 << 20
 // adapts it to tflog. No message or field ever contains the admin key.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	// Info is for progress a user may want to follow (TF_LOG=INFO).
+	Info(ctx context.Context, msg string, fields map[string]any)
 	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
@@ -193,6 +195,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Info(context.Context, string, map[string]any)  {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
 // getJSON sends a GET for path (already escaped, relative to the base URL),

@@ -73,6 +73,10 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.add("debug", msg, fields)
 }
 
+func (l *recordingLogger) Info(_ context.Context, msg string, fields map[string]any) {
+	l.add("info", msg, fields)
+}
+
 func (l *recordingLogger) Warn(_ context.Context, msg string, fields map[string]any) {
 	l.add("warn", msg, fields)
 }
@@ -197,7 +201,8 @@ func TestListAdminAPIKeysKeepsNulls(t *testing.T) {
 					t.Fatalf("key %s: name/expires_at/last_used_at = %v/%v/%v, want %v/%v/%v",
 						k.ID, ptr(k.Name), ptr(k.ExpiresAt), ptr(k.LastUsedAt), ptr(s.Name), ptr(s.ExpiresAt), ptr(s.LastUsedAt))
 				}
-				if k.Owner.Type != s.Owner.Type || k.Owner.ID != s.Owner.ID || k.Owner.Role != s.Owner.Role || !eqPtr(k.Owner.Name, s.Owner.Name) {
+				if !eqPtr(k.Owner.Type, &s.Owner.Type) || !eqPtr(k.Owner.ID, &s.Owner.ID) || !eqPtr(k.Owner.Role, &s.Owner.Role) ||
+					!eqPtr(k.Owner.Name, s.Owner.Name) || !eqPtr(k.Owner.CreatedAt, &s.Owner.CreatedAt) {
 					t.Fatalf("key %s: owner %+v, want %+v", k.ID, k.Owner, s.Owner)
 				}
 				if k.RedactedValue != s.RedactedValue || k.CreatedAt != s.CreatedAt || k.Object != "organization.admin_api_key" {
@@ -212,7 +217,7 @@ func TestListAdminAPIKeysKeepsNulls(t *testing.T) {
 				if k.ExpiresAt == nil {
 					neverExpire++
 				}
-				switch k.Owner.Type {
+				switch *k.Owner.Type {
 				case "user":
 					users++
 				case "service_account":

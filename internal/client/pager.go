@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -15,6 +16,8 @@ const (
 	// DefaultMaxPages bounds a sweep (a million keys at PageSize) so that a
 	// misbehaving server cannot keep it going forever.
 	DefaultMaxPages = 10_000
+	// progressEvery is how many pages pass between progress lines at INFO.
+	progressEvery = 10
 )
 
 // Page is one page of a list, as it arrives.
@@ -34,28 +37,21 @@ type listResponse[T any] struct {
 	HasMore bool    `json:"has_more"`
 }
 
-// cursorRule is how a list names its next page.
-type cursorRule int
-
-const (
-	// afterLastItem sends after=<id of the last element>, as the official
-	// SDKs do for admin keys (they ignore last_id there).
-	afterLastItem cursorRule = iota
-	// afterLastID sends after=<last_id> and stops when last_id is null, as
-	// the projects and project API keys lists do.
-	afterLastID
-)
-
 type listing[T any] struct {
 	path     string
 	query    url.Values
-	rule     cursorRule
 	maxPages int
 	id       func(*T) string
+	// check names a required field the element lacks, or returns "".
+	check func(*T) string
 }
 
-// pages walks a list page by page. It ends with a *PaginationError, never a
-// loop, when the server promises more but the cursor does not advance.
+// pages walks a list page by page. The next page starts after the id of the
+// last element, the cursor the API defines ("ending with obj_foo, your
+// subsequent call can include after=obj_foo"). last_id is optional and
+// nullable, so it only cross-checks and never ends a list. A page that
+// promises more either leads to the next page or ends in a *PaginationError:
+// a list never stops early without an error, and never loops.
 func pages[T any](ctx context.Context, c *Client, l listing[T]) iter.Seq2[Page[T], error] {
 	return func(yield func(Page[T], error) bool) {
 		maxPages := l.maxPages
@@ -91,36 +87,58 @@ func pages[T any](ctx context.Context, c *Client, l listing[T]) iter.Seq2[Page[T
 					fail(fmt.Sprintf("element %d of the page has no id", i+1), requestID)
 					return
 				}
+				if l.check != nil {
+					if field := l.check(&resp.Data[i]); field != "" {
+						yield(Page[T]{}, &DecodeError{Method: http.MethodGet, Path: l.path, StatusCode: http.StatusOK, RequestID: requestID,
+							Err: fmt.Errorf("element %d of page %d (id %q) has no %s, which the API schema requires", i+1, n, l.id(&resp.Data[i]), field)})
+						return
+					}
+				}
 			}
 			total += len(resp.Data)
 			next := ""
-			switch {
-			case len(resp.Data) == 0:
-			case l.rule == afterLastID && resp.LastID != nil:
-				next = *resp.LastID
-			case l.rule == afterLastItem:
+			if len(resp.Data) > 0 {
 				next = l.id(&resp.Data[len(resp.Data)-1])
 			}
-			more := resp.HasMore && next != ""
 			c.log.Debug(ctx, "listed a page", map[string]any{
 				"path": l.path, "page": n, "items": len(resp.Data), "total": total,
 				"after": cursor, "has_more": resp.HasMore, "request_id": requestID,
 			})
+			if n%progressEvery == 0 {
+				c.log.Info(ctx, "listing progress", map[string]any{"path": l.path, "pages": n, "items": total})
+			}
+			if resp.LastID != nil && next != "" && *resp.LastID != next {
+				// The cursor that the API defines wins; a disagreeing
+				// last_id is worth a note, not a stop.
+				c.log.Warn(ctx, "the page's last_id is not the id of its last element; paging after the last element", map[string]any{
+					"path": l.path, "page": n, "last_id": *resp.LastID, "last_element_id": next, "request_id": requestID,
+				})
+			}
 			if resp.HasMore && len(resp.Data) == 0 {
 				fail("the API reported more results but returned an empty page", requestID)
 				return
 			}
-			if more && (next == cursor || seen[next]) {
+			if resp.HasMore && (next == cursor || seen[next]) {
 				fail(fmt.Sprintf("the API returned the cursor %q again, so paging would loop", next), requestID)
 				return
 			}
-			if !yield(Page[T]{Items: resp.Data, Number: n, Total: total, RequestID: requestID}, nil) || !more {
+			if !yield(Page[T]{Items: resp.Data, Number: n, Total: total, RequestID: requestID}, nil) || !resp.HasMore {
 				return
 			}
 			seen[next] = true
 			cursor = next
 		}
 	}
+}
+
+// requireCreatedAt names created_at when it is missing. Every object the
+// client lists requires it, and nothing was created at the Unix epoch, so 0
+// means absent or null: mapping it would date a key to 1970.
+func requireCreatedAt(createdAt int64) string {
+	if createdAt <= 0 {
+		return "created_at"
+	}
+	return ""
 }
 
 // collect gathers every item of a list.

@@ -10,16 +10,23 @@ import (
 
 const projectsPath = "/organization/projects"
 
-// Project is an organization project.
+// Project is an organization project. Pointer fields are nullable or
+// optional in the API's schema: nil means null or absent.
 type Project struct {
-	ID        string `json:"id"`
-	Object    string `json:"object"`
-	Name      string `json:"name"`
-	CreatedAt int64  `json:"created_at"`
+	ID        string  `json:"id"`
+	Object    string  `json:"object"`
+	Name      *string `json:"name"`
+	CreatedAt int64   `json:"created_at"`
 	// ArchivedAt is nil while the project is active.
 	ArchivedAt *int64 `json:"archived_at"`
 	// Status is "active" or "archived".
-	Status string `json:"status"`
+	Status *string `json:"status"`
+	// ExternalKeyID names the customer-managed encryption key the project
+	// uses; nil when it uses none.
+	ExternalKeyID *string `json:"external_key_id"`
+	// Residency is where the project keeps its data, such as "GLOBAL" or
+	// "EU_STORAGE_PROCESSING"; nil when the API does not say.
+	Residency *string `json:"residency"`
 }
 
 // ListProjectsOptions selects which projects are listed.
@@ -35,9 +42,9 @@ func (c *Client) ProjectPages(ctx context.Context, opts ListProjectsOptions) ite
 	return pages(ctx, c, listing[Project]{
 		path:     projectsPath,
 		query:    url.Values{"include_archived": {strconv.FormatBool(opts.IncludeArchived)}},
-		rule:     afterLastID,
 		maxPages: opts.MaxPages,
 		id:       func(p *Project) string { return p.ID },
+		check:    func(p *Project) string { return requireCreatedAt(p.CreatedAt) },
 	})
 }
 
@@ -46,7 +53,10 @@ func (c *Client) ListProjects(ctx context.Context, opts ListProjectsOptions) ([]
 	return collect(c.ProjectPages(ctx, opts))
 }
 
-// ProjectAPIKey is an API key of a project. Pointer fields are nullable.
+// ProjectAPIKey is an API key of a project. The schema requires every field
+// and allows null only in last_used_at; Name and the owner's details are
+// pointers all the same, so that a response that breaks the schema reads as
+// null, never as "" or 0.
 type ProjectAPIKey struct {
 	ID            string  `json:"id"`
 	Object        string  `json:"object"`
@@ -122,9 +132,9 @@ func (c *Client) ProjectAPIKeyPages(ctx context.Context, projectID string, opts 
 	return pages(ctx, c, listing[ProjectAPIKey]{
 		path:     projectsPath + "/" + url.PathEscape(projectID) + "/api_keys",
 		query:    query,
-		rule:     afterLastID,
 		maxPages: opts.MaxPages,
 		id:       func(k *ProjectAPIKey) string { return k.ID },
+		check:    func(k *ProjectAPIKey) string { return requireCreatedAt(k.CreatedAt) },
 	})
 }
 

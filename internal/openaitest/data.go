@@ -32,11 +32,15 @@ type Owner struct {
 }
 
 // Project is an organization project. Status is "active" or "archived"; an
-// empty Status is derived from ArchivedAt.
+// empty Status is derived from ArchivedAt. Name and ExternalKeyID are
+// nullable in the schema; Residency is optional, and "" leaves it out.
 type Project struct {
-	ID, Name, Status string
-	CreatedAt        int64
-	ArchivedAt       *int64
+	ID, Status    string
+	Name          *string
+	CreatedAt     int64
+	ArchivedAt    *int64
+	ExternalKeyID *string
+	Residency     string
 }
 
 // ProjectKey is a project API key. OwnerProjectAccess is "active" or
@@ -52,7 +56,8 @@ type ProjectKey struct {
 // ProjectKeyOwner is serialised as the API does, nesting the details under a
 // field named after the type: {"type":"user","user":{...}} or
 // {"type":"service_account","service_account":{...}}. Email is only emitted
-// for users.
+// for users, and the schema requires it for them: a nil Email breaks the
+// schema on purpose.
 type ProjectKeyOwner struct {
 	Type           string
 	ID, Name, Role string
@@ -96,46 +101,76 @@ func encodeExtra(extra map[string]any) []encodedExtra {
 	return out
 }
 
+// shape bends an encoded object away from the schema, for the named faults
+// that stand for responses the schema does not allow.
+type shape struct {
+	omitID, omitCreatedAt bool // FaultOmitID, FaultOmitCreatedAt: drop the field.
+	nullNames             bool // FaultNullNames: every name, and a user's email, null.
+	omitOwner             bool // FaultOmitOwnerDetails: the owner without its details.
+	unknown               bool // Options.UnknownFields: fields the schema does not name.
+}
+
+// unknownFields are the fields Options.UnknownFields adds to every object and
+// list envelope: a scalar, an array and a nested object.
+const unknownFields = `,"x_future_flag":true,"x_scopes":["api.management.read"],"x_nested":{"a":[1,"ü",null]}`
+
 // appendAdminKey appends k as the API's AdminApiKey object. Encoding by hand
 // keeps the documented field order and makes 100,000 keys cheap to encode.
-func appendAdminKey(b []byte, k *AdminKey, extra []encodedExtra, omitNullExpiresAt, omitID bool) []byte {
+func appendAdminKey(b []byte, k *AdminKey, extra []encodedExtra, omitNullExpiresAt bool, sh shape) []byte {
 	b = append(b, `{"object":"organization.admin_api_key"`...)
-	if !omitID {
+	if !sh.omitID {
 		b = append(b, `,"id":`...)
 		b = appendString(b, k.ID)
 	}
 	b = append(b, `,"name":`...)
-	b = appendNullableString(b, k.Name)
+	b = appendNullableString(b, nullIf(sh.nullNames, k.Name))
 	b = append(b, `,"redacted_value":`...)
 	b = appendString(b, k.RedactedValue)
-	b = append(b, `,"created_at":`...)
-	b = strconv.AppendInt(b, k.CreatedAt, 10)
+	if !sh.omitCreatedAt {
+		b = append(b, `,"created_at":`...)
+		b = strconv.AppendInt(b, k.CreatedAt, 10)
+	}
 	if k.ExpiresAt != nil || !omitNullExpiresAt {
 		b = append(b, `,"expires_at":`...)
 		b = appendNullableInt(b, k.ExpiresAt)
 	}
 	b = append(b, `,"last_used_at":`...)
 	b = appendNullableInt(b, k.LastUsedAt)
-	b = append(b, `,"owner":{"type":`...)
-	b = appendString(b, k.Owner.Type)
-	b = append(b, `,"object":`...)
-	b = appendString(b, ownerObject(k.Owner))
-	b = append(b, `,"id":`...)
-	b = appendString(b, k.Owner.ID)
-	b = append(b, `,"name":`...)
-	b = appendNullableString(b, k.Owner.Name)
-	b = append(b, `,"created_at":`...)
-	b = strconv.AppendInt(b, k.Owner.CreatedAt, 10)
-	b = append(b, `,"role":`...)
-	b = appendString(b, k.Owner.Role)
-	b = append(b, '}')
+	if sh.omitOwner {
+		b = append(b, `,"owner":{}`...)
+	} else {
+		b = append(b, `,"owner":{"type":`...)
+		b = appendString(b, k.Owner.Type)
+		b = append(b, `,"object":`...)
+		b = appendString(b, ownerObject(k.Owner))
+		b = append(b, `,"id":`...)
+		b = appendString(b, k.Owner.ID)
+		b = append(b, `,"name":`...)
+		b = appendNullableString(b, nullIf(sh.nullNames, k.Owner.Name))
+		b = append(b, `,"created_at":`...)
+		b = strconv.AppendInt(b, k.Owner.CreatedAt, 10)
+		b = append(b, `,"role":`...)
+		b = appendString(b, k.Owner.Role)
+		b = append(b, '}')
+	}
 	for _, e := range extra {
 		b = append(b, ',')
 		b = appendString(b, e.name)
 		b = append(b, ':')
 		b = append(b, e.value...)
 	}
+	if sh.unknown {
+		b = append(b, unknownFields...)
+	}
 	return append(b, '}')
+}
+
+// nullIf is nil when null is set, else s.
+func nullIf(null bool, s *string) *string {
+	if null {
+		return nil
+	}
+	return s
 }
 
 func ownerObject(o Owner) string {
@@ -151,36 +186,52 @@ func ownerObject(o Owner) string {
 	return ""
 }
 
-func appendProject(b []byte, p *Project, omitID bool) []byte {
+// appendProject appends p as the API's Project object. external_key_id is
+// always sent (null when unset); residency, optional but never null, only
+// when set.
+func appendProject(b []byte, p *Project, sh shape) []byte {
 	b = append(b, '{')
-	if !omitID {
+	if !sh.omitID {
 		b = append(b, `"id":`...)
 		b = appendString(b, p.ID)
 		b = append(b, ',')
 	}
 	b = append(b, `"object":"organization.project","name":`...)
-	b = appendString(b, p.Name)
-	b = append(b, `,"created_at":`...)
-	b = strconv.AppendInt(b, p.CreatedAt, 10)
+	b = appendNullableString(b, nullIf(sh.nullNames, p.Name))
+	if !sh.omitCreatedAt {
+		b = append(b, `,"created_at":`...)
+		b = strconv.AppendInt(b, p.CreatedAt, 10)
+	}
 	b = append(b, `,"archived_at":`...)
 	b = appendNullableInt(b, p.ArchivedAt)
 	b = append(b, `,"status":`...)
 	b = appendString(b, p.Status)
+	b = append(b, `,"external_key_id":`...)
+	b = appendNullableString(b, p.ExternalKeyID)
+	if p.Residency != "" {
+		b = append(b, `,"residency":`...)
+		b = appendString(b, p.Residency)
+	}
+	if sh.unknown {
+		b = append(b, unknownFields...)
+	}
 	return append(b, '}')
 }
 
-func appendProjectKey(b []byte, k *ProjectKey, omitID bool) []byte {
+func appendProjectKey(b []byte, k *ProjectKey, sh shape) []byte {
 	b = append(b, `{"object":"organization.project.api_key"`...)
-	if !omitID {
+	if !sh.omitID {
 		b = append(b, `,"id":`...)
 		b = appendString(b, k.ID)
 	}
 	b = append(b, `,"name":`...)
-	b = appendNullableString(b, k.Name)
+	b = appendNullableString(b, nullIf(sh.nullNames, k.Name))
 	b = append(b, `,"redacted_value":`...)
 	b = appendString(b, k.RedactedValue)
-	b = append(b, `,"created_at":`...)
-	b = strconv.AppendInt(b, k.CreatedAt, 10)
+	if !sh.omitCreatedAt {
+		b = append(b, `,"created_at":`...)
+		b = strconv.AppendInt(b, k.CreatedAt, 10)
+	}
 	b = append(b, `,"last_used_at":`...)
 	b = appendNullableInt(b, k.LastUsedAt)
 	b = append(b, `,"owner_project_access":`...)
@@ -188,24 +239,32 @@ func appendProjectKey(b []byte, k *ProjectKey, omitID bool) []byte {
 	o := &k.Owner
 	b = append(b, `,"owner":{"type":`...)
 	b = appendString(b, o.Type)
-	if o.Type != "" {
+	if o.Type != "" && !sh.omitOwner {
 		b = append(b, ',')
 		b = appendString(b, o.Type)
 		b = append(b, `:{"id":`...)
 		b = appendString(b, o.ID)
 		if o.Type == "user" {
 			b = append(b, `,"email":`...)
-			b = appendNullableString(b, o.Email)
+			b = appendNullableString(b, nullIf(sh.nullNames, o.Email))
 		}
 		b = append(b, `,"name":`...)
-		b = appendString(b, o.Name)
+		if sh.nullNames {
+			b = append(b, "null"...)
+		} else {
+			b = appendString(b, o.Name)
+		}
 		b = append(b, `,"created_at":`...)
 		b = strconv.AppendInt(b, o.CreatedAt, 10)
 		b = append(b, `,"role":`...)
 		b = appendString(b, o.Role)
 		b = append(b, '}')
 	}
-	return append(b, `}}`...)
+	b = append(b, '}')
+	if sh.unknown {
+		b = append(b, unknownFields...)
+	}
+	return append(b, '}')
 }
 
 func appendNullableString(b []byte, s *string) []byte {

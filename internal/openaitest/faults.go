@@ -40,11 +40,24 @@ const (
 	// FaultHang blocks until the request's context is done (or the server
 	// closes) and writes nothing.
 	FaultHang
+
+	// The faults below serve responses the API's schema does not allow, so
+	// that tests can show what the client and provider make of them.
+
+	// FaultNullNames serves every element with a null name, and project key
+	// owners with a null name and email (the schema requires them there).
+	FaultNullNames
+	// FaultOmitOwnerDetails serves admin keys with an empty owner object and
+	// project keys with an owner that has only its type.
+	FaultOmitOwnerDetails
+	// FaultOmitCreatedAt drops the required created_at of the last element.
+	FaultOmitCreatedAt
 )
 
 var faultNames = [...]string{
 	"FaultStatus", "FaultMalformedJSON", "FaultBareError", "FaultMissingScope", "FaultRepeatCursor",
 	"FaultEmptyPageHasMore", "FaultOmitID", "FaultDropConnection", "FaultLatency", "FaultHang",
+	"FaultNullNames", "FaultOmitOwnerDetails", "FaultOmitCreatedAt",
 }
 
 func (k FaultKind) String() string {
@@ -86,7 +99,7 @@ type pendingFault struct {
 // queued fault whose Path matches, and a fault is discarded once used Times
 // times. Requests refused by auth or the rate limiter do not use faults.
 func (s *Server) Inject(f Fault) {
-	if f.Kind < FaultStatus || f.Kind > FaultHang {
+	if f.Kind < FaultStatus || f.Kind > FaultOmitCreatedAt {
 		panic(fmt.Sprintf("openaitest: unknown fault kind %v", f.Kind))
 	}
 	left := f.Times
@@ -120,7 +133,9 @@ func (s *Server) takeFault(path string) (Fault, bool) {
 type mods struct {
 	ignoreAfter  bool
 	forceHasMore bool
-	omitLastID   bool
+	// last applies to the last element of a page (or the one object of a
+	// get), every to all of them.
+	last, every shape
 }
 
 // applyFault carries out f. It reports whether the response is finished; if
@@ -173,7 +188,13 @@ func (s *Server) applyFault(rw *responder, r *http.Request, f Fault) (mods, bool
 	case FaultEmptyPageHasMore:
 		rw.write(http.StatusOK, []byte(emptyPageHasMoreBody))
 	case FaultOmitID:
-		return mods{omitLastID: true}, false
+		return mods{last: shape{omitID: true}}, false
+	case FaultOmitCreatedAt:
+		return mods{last: shape{omitCreatedAt: true}}, false
+	case FaultNullNames:
+		return mods{every: shape{nullNames: true}}, false
+	case FaultOmitOwnerDetails:
+		return mods{every: shape{omitOwner: true}}, false
 	case FaultDropConnection:
 		rw.drop()
 	case FaultLatency:

@@ -18,6 +18,8 @@ var (
 	lastNames  = []string{"Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen", "Kierkegaard", "Nakamura"}
 	keyPrefix  = []string{"terraform-ci", "billing-export", "audit", "rotation", "ops", "analytics", "data-sync", "backup"}
 	roles      = []string{"owner", "member", "reader"}
+	// residencies are some of the regions the schema names.
+	residencies = []string{"GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "CA_STORAGE"}
 )
 
 // mix64 is the splitmix64 finaliser: a bijection on uint64, so distinct
@@ -55,9 +57,7 @@ func hexTail(r *rand.Rand, n int) string {
 //   - i%3 == 2: owned by a service account, else by a user; roles vary;
 //   - i%7 == 6: name is nil; otherwise i%11 == 3: a non-ASCII name;
 //   - i%5 == 4: never used (LastUsedAt nil);
-//   - i%2 == 0: never expires (ExpiresAt nil);
-//   - i%13 == 0: Extra unknown fields "scopes" and "nested";
-//   - service accounts whose pool index is 16 mod 17 have a nil owner name.
+//   - i%2 == 0: never expires (ExpiresAt nil).
 func GenerateAdminKeys(n int, seed int64) []AdminKey {
 	if n <= 0 {
 		return []AdminKey{}
@@ -92,12 +92,6 @@ func GenerateAdminKeys(n int, seed int64) []AdminKey {
 		if i%2 != 0 {
 			k.ExpiresAt = ptr(created + (30+r.Int64N(336))*day)
 		}
-		if i%13 == 0 {
-			k.Extra = map[string]any{
-				"scopes": []any{"api.management.read"},
-				"nested": map[string]any{"a": 1},
-			}
-		}
 	}
 	return keys
 }
@@ -117,9 +111,7 @@ func makeOwners(r *rand.Rand, typ string, n int) []Owner {
 		} else {
 			o.Object = "organization.service_account"
 			o.ID = hexID("sa_", r.Uint64())
-			if j%17 != 16 {
-				o.Name = ptr("svc-" + keyPrefix[j%len(keyPrefix)] + "-" + strconv.Itoa(j))
-			}
+			o.Name = ptr("svc-" + keyPrefix[j%len(keyPrefix)] + "-" + strconv.Itoa(j))
 		}
 	}
 	return out
@@ -127,8 +119,8 @@ func makeOwners(r *rand.Rand, typ string, n int) []Owner {
 
 // GenerateProjectKeys returns n keys of one project, the same for the same
 // projectID and seed, in strictly increasing created_at order. The mix, by
-// index i: i%3 == 2 owned by a service account (else a user, whose email is
-// nil when i%9 == 0); i%4 == 3 never used; i%6 == 5 inactive; i%5 == 4 nil name.
+// index i: i%3 == 2 owned by a service account (else a user); i%4 == 3 never
+// used; i%6 == 5 inactive. Every field the schema requires is set.
 func GenerateProjectKeys(projectID string, n int, seed int64) []ProjectKey {
 	if n <= 0 {
 		return []ProjectKey{}
@@ -149,9 +141,7 @@ func GenerateProjectKeys(projectID string, n int, seed int64) []ProjectKey {
 		if i%6 == 5 {
 			k.OwnerProjectAccess = "inactive"
 		}
-		if i%5 != 4 {
-			k.Name = ptr(keyPrefix[r.IntN(len(keyPrefix))] + "-" + strconv.Itoa(i))
-		}
+		k.Name = ptr(keyPrefix[r.IntN(len(keyPrefix))] + "-" + strconv.Itoa(i))
 		if i%4 != 3 {
 			k.LastUsedAt = ptr(created + r.Int64N(90*day))
 		}
@@ -167,9 +157,7 @@ func GenerateProjectKeys(projectID string, n int, seed int64) []ProjectKey {
 			o.ID = hexID("user_", r.Uint64())
 			o.Name = first + " " + last
 			o.Role = roles[r.IntN(2)]
-			if i%9 != 0 {
-				o.Email = ptr(first + "." + last + "@example.com")
-			}
+			o.Email = ptr(first + "." + last + "@example.com")
 		}
 		k.Owner = o
 	}
@@ -206,14 +194,15 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 		{ID: "key_Ka9Mv4Yt1Gd6Rp3E", Name: ptr("audit-reader"), RedactedValue: "sk-admin...r3Ad", CreatedAt: ago(30 * day),
 			ExpiresAt: ptr(now + 335*day), Owner: audit},
 		{ID: "key_Pe0Sx5Bw8Jn2Tf7H", Name: ptr("rotation-2026"), RedactedValue: "sk-admin...r0T8", CreatedAt: ago(2 * day),
-			ExpiresAt: ptr(now + 88*day), LastUsedAt: ptr(ago(1800)), Owner: ci,
-			Extra: map[string]any{"scopes": []any{"api.management.read", "api.management.write"}, "nested": map[string]any{"a": 1}}},
+			ExpiresAt: ptr(now + 88*day), LastUsedAt: ptr(ago(1800)), Owner: ci},
 	}
 
 	projects := []Project{
-		{ID: "proj_Lq8Vn3Xc6Bt1Ws4K", Name: "Prototype 2024", CreatedAt: ago(500 * day), ArchivedAt: ptr(ago(100 * day)), Status: "archived"},
-		{ID: "proj_Hz2Rm7Kd0Fp5Qy9A", Name: "Production", CreatedAt: ago(400 * day), Status: "active"},
-		{ID: "proj_Cu6Jt1Ge4Nv8Ls3D", Name: "Staging", CreatedAt: ago(300 * day), Status: "active"},
+		{ID: "proj_Lq8Vn3Xc6Bt1Ws4K", Name: ptr("Prototype 2024"), CreatedAt: ago(500 * day), ArchivedAt: ptr(ago(100 * day)), Status: "archived",
+			Residency: "GLOBAL"},
+		{ID: "proj_Hz2Rm7Kd0Fp5Qy9A", Name: ptr("Production"), CreatedAt: ago(400 * day), Status: "active",
+			Residency: "EU_STORAGE_PROCESSING", ExternalKeyID: ptr("ekm_Pr0dKms4Eu9Key2")},
+		{ID: "proj_Cu6Jt1Ge4Nv8Ls3D", Name: ptr("Staging"), CreatedAt: ago(300 * day), Status: "active", Residency: "US_STORAGE_PROCESSING"},
 	}
 	grace := ProjectKeyOwner{Type: "user", ID: "user_2Fw9Pz4Hm7Jc0Xe5", Name: "Grace Hopper", Email: ptr("grace.hopper@example.com"), Role: "owner", CreatedAt: ago(700 * day)}
 	alan := ProjectKeyOwner{Type: "user", ID: "user_8Tb3Qk6Ya1Rd5Vn2", Name: "Alan Turing", Email: ptr("alan.turing@example.com"), Role: "member", CreatedAt: ago(600 * day)}
@@ -230,7 +219,7 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 				LastUsedAt: ptr(ago(600)), OwnerProjectAccess: "active", Owner: deploy},
 			{ID: "key_Ny1Wd6Kt9Ha4Pe3Q", Name: ptr("grace-debug"), RedactedValue: "sk-gr4...dbg", CreatedAt: ago(200 * day),
 				LastUsedAt: ptr(ago(95 * day)), OwnerProjectAccess: "active", Owner: grace},
-			{ID: "key_Mc7Tg2Qv5Jx0Lb8Z", RedactedValue: "sk-x7q...9zz", CreatedAt: ago(90 * day),
+			{ID: "key_Mc7Tg2Qv5Jx0Lb8Z", Name: ptr("scratch"), RedactedValue: "sk-x7q...9zz", CreatedAt: ago(90 * day),
 				LastUsedAt: ptr(ago(89 * day)), OwnerProjectAccess: "inactive", Owner: alan},
 		},
 		"proj_Cu6Jt1Ge4Nv8Ls3D": {

@@ -10,7 +10,7 @@ import (
 func TestListProjectsIncludeArchived(t *testing.T) {
 	s := newServer(t, Options{})
 	for i, name := range []string{"a", "b", "c", "d", "e"} {
-		p := Project{ID: "proj_" + name, Name: name, CreatedAt: int64(100 + i)}
+		p := Project{ID: "proj_" + name, Name: ptr(name), CreatedAt: int64(100 + i)}
 		if i%2 == 1 {
 			p.ArchivedAt = ptr(int64(1000))
 		}
@@ -53,9 +53,9 @@ func TestListProjectsIncludeArchived(t *testing.T) {
 
 func TestAddProjectReplacesByID(t *testing.T) {
 	s := newServer(t, Options{})
-	s.AddProject(Project{ID: "proj_a", Name: "old", CreatedAt: 5}, nil)
-	s.AddProject(Project{ID: "proj_b", Name: "b", CreatedAt: 1}, nil)
-	s.AddProject(Project{ID: "proj_a", Name: "new", CreatedAt: 5}, nil)
+	s.AddProject(Project{ID: "proj_a", Name: ptr("old"), CreatedAt: 5}, nil)
+	s.AddProject(Project{ID: "proj_b", Name: ptr("b"), CreatedAt: 1}, nil)
+	s.AddProject(Project{ID: "proj_a", Name: ptr("new"), CreatedAt: 5}, nil)
 	p := decodeList(t, get(t, s, "/organization/projects", nil))
 	if got := ids(t, p); !slices.Equal(got, []string{"proj_b", "proj_a"}) || object(t, p.Data[1])["name"] != "new" {
 		t.Fatalf("projects %s", get(t, s, "/organization/projects", nil).body)
@@ -65,7 +65,7 @@ func TestAddProjectReplacesByID(t *testing.T) {
 func TestListProjectKeysOwnerProjectAccess(t *testing.T) {
 	s := newServer(t, Options{})
 	keys := GenerateProjectKeys("proj_x", 60, 7)
-	s.AddProject(Project{ID: "proj_x", Name: "X"}, keys)
+	s.AddProject(Project{ID: "proj_x", Name: ptr("X")}, keys)
 	var active, inactive, every []string
 	for _, k := range keys {
 		every = append(every, k.ID)
@@ -103,7 +103,7 @@ func TestListProjectKeysOwnerProjectAccess(t *testing.T) {
 
 func TestProjectKeyJSON(t *testing.T) {
 	s := newServer(t, Options{})
-	s.AddProject(Project{ID: "proj_j", Name: "J"}, []ProjectKey{
+	s.AddProject(Project{ID: "proj_j", Name: ptr("J")}, []ProjectKey{
 		{ID: "key_u", RedactedValue: "sk-abc...def", CreatedAt: 1, LastUsedAt: ptr(int64(5)),
 			Owner: ProjectKeyOwner{Type: "user", ID: "user_1", Name: "Ada", Email: ptr("ada@example.com"), Role: "owner", CreatedAt: 0}},
 		{ID: "key_s", Name: ptr("ci"), RedactedValue: "sk-ghi...jkl", CreatedAt: 2, OwnerProjectAccess: "inactive",

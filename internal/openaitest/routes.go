@@ -139,7 +139,7 @@ func pageIndices(n int, index map[string]int, keep func(int) bool, p pageParams)
 }
 
 // appendList wraps already encoded elements in the list envelope.
-func appendList(b []byte, elems [][]byte, firstID, lastID string, hasMore bool) []byte {
+func (s *Server) appendList(b []byte, elems [][]byte, firstID, lastID string, hasMore bool) []byte {
 	b = append(b, `{"object":"list","data":[`...)
 	for i, e := range elems {
 		if i > 0 {
@@ -147,17 +147,40 @@ func appendList(b []byte, elems [][]byte, firstID, lastID string, hasMore bool) 
 		}
 		b = append(b, e...)
 	}
-	b = append(b, `],"first_id":`...)
-	if len(elems) == 0 {
-		b = append(b, `null,"last_id":null`...)
-	} else {
+	b = append(b, ']')
+	switch {
+	case s.opts.ListIDs == ListIDsOmitted:
+	case s.opts.ListIDs == ListIDsNull, len(elems) == 0:
+		b = append(b, `,"first_id":null,"last_id":null`...)
+	default:
+		b = append(b, `,"first_id":`...)
 		b = appendString(b, firstID)
 		b = append(b, `,"last_id":`...)
 		b = appendString(b, lastID)
 	}
 	b = append(b, `,"has_more":`...)
 	b = strconv.AppendBool(b, hasMore)
+	if s.opts.UnknownFields {
+		b = append(b, unknownFields...)
+	}
 	return append(b, '}')
+}
+
+// shapeOf is how element j of n is encoded: the fault's changes, and the
+// server's unknown fields.
+func (s *Server) shapeOf(m mods, j, n int) shape {
+	sh := m.every
+	if j == n-1 {
+		sh.omitID = m.last.omitID
+		sh.omitCreatedAt = m.last.omitCreatedAt
+	}
+	sh.unknown = s.opts.UnknownFields
+	return sh
+}
+
+// plain reports whether a shape leaves an admin key as SetAdminKeys encoded it.
+func (s *Server) plain(sh shape) bool {
+	return sh == shape{unknown: s.opts.UnknownFields}
 }
 
 func (s *Server) listAdminKeys(rw *responder, q url.Values, m mods) {
@@ -172,18 +195,18 @@ func (s *Server) listAdminKeys(rw *responder, q url.Values, m mods) {
 	size := 128
 	for j, i := range idx {
 		elems[j] = s.keyJSON[i]
+		if sh := s.shapeOf(m, j, len(idx)); !s.plain(sh) {
+			k := &s.keys[i]
+			elems[j] = appendAdminKey(nil, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, sh)
+		}
 		size += len(elems[j]) + 1
-	}
-	if m.omitLastID && len(idx) > 0 {
-		last := &s.keys[idx[len(idx)-1]]
-		elems[len(idx)-1] = appendAdminKey(nil, last, encodeExtra(last.Extra), s.opts.OmitNullExpiresAt, true)
 	}
 	var first, last string
 	if len(idx) > 0 {
 		first, last = s.keys[idx[0]].ID, s.keys[idx[len(idx)-1]].ID
 	}
 	// Built under the read lock because elems alias the stored encodings.
-	body := appendList(make([]byte, 0, size), elems, first, last, hasMore || m.forceHasMore)
+	body := s.appendList(make([]byte, 0, size), elems, first, last, hasMore || m.forceHasMore)
 	s.dataMu.RUnlock()
 	rw.write(http.StatusOK, body)
 }
@@ -193,9 +216,9 @@ func (s *Server) getAdminKey(rw *responder, id string, m mods) {
 	i, ok := s.keyIndex[id]
 	var body []byte
 	if ok {
-		if m.omitLastID {
+		if sh := s.shapeOf(m, 0, 1); !s.plain(sh) {
 			k := &s.keys[i]
-			body = appendAdminKey(nil, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, true)
+			body = appendAdminKey(nil, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, sh)
 		} else {
 			body = slices.Clone(s.keyJSON[i])
 		}
@@ -228,14 +251,14 @@ func (s *Server) listProjects(rw *responder, q url.Values, m mods) {
 	idx, hasMore := pageIndices(len(s.projects), s.projectIndex, keep, p)
 	elems := make([][]byte, len(idx))
 	for j, i := range idx {
-		elems[j] = appendProject(nil, &s.projects[i].p, m.omitLastID && j == len(idx)-1)
+		elems[j] = appendProject(nil, &s.projects[i].p, s.shapeOf(m, j, len(idx)))
 	}
 	var first, last string
 	if len(idx) > 0 {
 		first, last = s.projects[idx[0]].p.ID, s.projects[idx[len(idx)-1]].p.ID
 	}
 	s.dataMu.RUnlock()
-	rw.write(http.StatusOK, appendList(nil, elems, first, last, hasMore || m.forceHasMore))
+	rw.write(http.StatusOK, s.appendList(nil, elems, first, last, hasMore || m.forceHasMore))
 }
 
 func (s *Server) getProject(rw *responder, id string, m mods) {
@@ -243,7 +266,7 @@ func (s *Server) getProject(rw *responder, id string, m mods) {
 	i, ok := s.projectIndex[id]
 	var body []byte
 	if ok {
-		body = appendProject(nil, &s.projects[i].p, m.omitLastID)
+		body = appendProject(nil, &s.projects[i].p, s.shapeOf(m, 0, 1))
 	}
 	s.dataMu.RUnlock()
 	if !ok {
@@ -286,14 +309,14 @@ func (s *Server) listProjectKeys(rw *responder, projectID string, q url.Values, 
 	idx, hasMore := pageIndices(len(ps.keys), ps.keyIndex, keep, p)
 	elems := make([][]byte, len(idx))
 	for j, i := range idx {
-		elems[j] = appendProjectKey(nil, &ps.keys[i], m.omitLastID && j == len(idx)-1)
+		elems[j] = appendProjectKey(nil, &ps.keys[i], s.shapeOf(m, j, len(idx)))
 	}
 	var first, last string
 	if len(idx) > 0 {
 		first, last = ps.keys[idx[0]].ID, ps.keys[idx[len(idx)-1]].ID
 	}
 	s.dataMu.RUnlock()
-	rw.write(http.StatusOK, appendList(nil, elems, first, last, hasMore || m.forceHasMore))
+	rw.write(http.StatusOK, s.appendList(nil, elems, first, last, hasMore || m.forceHasMore))
 }
 
 func (s *Server) getProjectKey(rw *responder, projectID, keyID string, m mods) {
@@ -305,7 +328,7 @@ func (s *Server) getProjectKey(rw *responder, projectID, keyID string, m mods) {
 	} else if i, ok := s.projects[pi].keyIndex[keyID]; !ok {
 		apiErr = statusError(http.StatusNotFound, fmt.Sprintf("No such API key %s in project %s", keyID, projectID))
 	} else {
-		body = appendProjectKey(nil, &s.projects[pi].keys[i], m.omitLastID)
+		body = appendProjectKey(nil, &s.projects[pi].keys[i], s.shapeOf(m, 0, 1))
 	}
 	s.dataMu.RUnlock()
 	if apiErr != nil {

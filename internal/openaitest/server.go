@@ -46,7 +46,25 @@ type Options struct {
 	// RateLimitHints adds retry-after-ms with the exact wait until a slot
 	// frees to rate-limit 429s.
 	RateLimitHints bool
+	// ListIDs says how list envelopes carry first_id and last_id, which the
+	// schema makes optional and nullable: ListIDsSet (the default) sends the
+	// first and last element's ids, ListIDsNull sends null, ListIDsOmitted
+	// leaves both out.
+	ListIDs ListIDs
+	// UnknownFields adds fields the schema does not name to every object and
+	// list envelope; clients must ignore them.
+	UnknownFields bool
 }
+
+// ListIDs is how list envelopes carry first_id and last_id.
+type ListIDs int
+
+// The forms of Options.ListIDs.
+const (
+	ListIDsSet ListIDs = iota
+	ListIDsNull
+	ListIDsOmitted
+)
 
 // Server is the fake. All its methods are safe for concurrent use.
 type Server struct {

@@ -110,7 +110,7 @@ func TestListLimitValidation(t *testing.T) {
 	for _, mode := range []string{"", "error", "clamp"} {
 		s := newServer(t, Options{LimitOutOfRange: mode})
 		s.SeedAdminKeys(150)
-		s.AddProject(Project{ID: "proj_a", Name: "A"}, GenerateProjectKeys("proj_a", 150, 1))
+		s.AddProject(Project{ID: "proj_a", Name: ptr("A")}, GenerateProjectKeys("proj_a", 150, 1))
 		for _, path := range []string{adminKeysPath, "/organization/projects/proj_a/api_keys"} {
 			for _, tc := range []struct {
 				limit     string
@@ -228,7 +228,7 @@ func TestAuth(t *testing.T) {
 func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 	s := newServer(t, Options{})
 	s.SetAdminKeys([]AdminKey{{ID: "key/with slash", CreatedAt: 1, Owner: Owner{Type: "user"}}})
-	s.AddProject(Project{ID: "proj_a", Name: "A"}, nil)
+	s.AddProject(Project{ID: "proj_a", Name: ptr("A")}, nil)
 	for _, tc := range []struct {
 		method, path string
 		status       int
@@ -366,7 +366,7 @@ func TestGeneratedKeysEncodeAsValidJSON(t *testing.T) {
 	keys := GenerateAdminKeys(500, 3)
 	for i := range keys {
 		k := &keys[i]
-		b := appendAdminKey(nil, k, encodeExtra(k.Extra), false, false)
+		b := appendAdminKey(nil, k, encodeExtra(k.Extra), false, shape{})
 		var v struct {
 			ID         string  `json:"id"`
 			Name       *string `json:"name"`
@@ -456,7 +456,7 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	// Writers race the readers on purpose.
 	s.SetAdminKeys(keys[:100])
-	s.AddProject(Project{ID: "proj_new", Name: "New", CreatedAt: 1}, GenerateProjectKeys("proj_new", 5, 1))
+	s.AddProject(Project{ID: "proj_new", Name: ptr("New"), CreatedAt: 1}, GenerateProjectKeys("proj_new", 5, 1))
 	wg.Wait()
 	close(errs)
 	for err := range errs {

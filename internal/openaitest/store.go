@@ -27,7 +27,7 @@ func (s *Server) SetAdminKeys(keys []AdminKey) {
 	ends := make([]int, len(sorted))
 	for i := range sorted {
 		k := &sorted[i]
-		buf = appendAdminKey(buf, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, false)
+		buf = appendAdminKey(buf, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, shape{unknown: s.opts.UnknownFields})
 		ends[i] = len(buf)
 	}
 	enc := make([][]byte, len(sorted))
@@ -103,13 +103,18 @@ func (s *Server) SetProjects(projects []Project, keys map[string][]ProjectKey) {
 }
 
 // SeedProjects replaces the projects with n generated ones, proj_0000 on,
-// created an hour apart, every third archived; project i gets keysPer(i) keys
-// from GenerateProjectKeys. It returns them in creation order.
+// created an hour apart, every third archived, with residencies in turn and
+// every fourth on a customer-managed key; project i gets keysPer(i) keys from
+// GenerateProjectKeys. It returns them in creation order.
 func (s *Server) SeedProjects(n int, keysPer func(i int) int) ([]Project, map[string][]ProjectKey) {
 	projects := make([]Project, n)
 	keys := make(map[string][]ProjectKey, n)
 	for i := range projects {
-		p := Project{ID: fmt.Sprintf("proj_%04d", i), Name: fmt.Sprintf("Project %d", i), CreatedAt: generatedEpoch + int64(i)*3600, Status: "active"}
+		p := Project{ID: fmt.Sprintf("proj_%04d", i), Name: ptr(fmt.Sprintf("Project %d", i)), CreatedAt: generatedEpoch + int64(i)*3600,
+			Status: "active", Residency: residencies[i%len(residencies)]}
+		if i%4 == 1 {
+			p.ExternalKeyID = ptr(fmt.Sprintf("ekm_%04d", i))
+		}
 		if i%3 == 2 {
 			p.ArchivedAt, p.Status = ptr(p.CreatedAt+100), "archived"
 		}

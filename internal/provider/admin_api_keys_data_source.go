@@ -50,12 +50,14 @@ func adminKeyAttributes() map[string]schema.Attribute {
 
 func ownerAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's id: `user_...` for a user, `sa_...` or similar for a service account."},
-		"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`."},
+		"id": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "The owner's id: `user_...` for a user, `sa_...` or similar for a service account; null when the API gives none."},
+		"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`user` or `service_account`; null when the API gives none."},
 		"object": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "The owner's object type, such as `organization.user` or `organization.service_account`."},
+			MarkdownDescription: "The owner's object type, such as `organization.user` or `organization.service_account`; null when the API gives none."},
 		"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's name; null when the API gives none."},
-		"role": schema.StringAttribute{Computed: true, MarkdownDescription: "The owner's role in the organization, such as `owner`, `member` or `reader`."},
+		"role": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "The owner's role in the organization, such as `owner`, `member` or `reader`; null when the API gives none."},
 		"created_at": schema.Int64Attribute{Computed: true,
 			MarkdownDescription: "When the owner was created, in Unix seconds; null when the API gives none."},
 	}
@@ -131,11 +133,11 @@ func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {
 	values["expires_at"] = nullableInt64(k.ExpiresAt)
 	values["expires_at_rfc3339"] = nullableRFC3339(k.ExpiresAt)
 	values["owner"] = tftypes.NewValue(ownerType, map[string]tftypes.Value{
-		"id":         stringValue(k.Owner.ID),
-		"type":       stringValue(k.Owner.Type),
-		"object":     stringValue(k.Owner.Object),
+		"id":         nullableString(k.Owner.ID),
+		"type":       nullableString(k.Owner.Type),
+		"object":     nullableString(k.Owner.Object),
 		"name":       nullableString(k.Owner.Name),
-		"role":       stringValue(k.Owner.Role),
+		"role":       nullableString(k.Owner.Role),
 		"created_at": nullableInt64(k.Owner.CreatedAt),
 	})
 	return values

@@ -70,7 +70,7 @@ func TestAccComplianceExample(t *testing.T) {
 		Owner: openaitest.Owner{Type: "service_account", ID: "sa_1", Role: "owner", Name: &name, CreatedAt: now - 20*86400},
 	}}
 
-	cleanProject := openaitest.Project{ID: "proj_clean", Name: "Clean", CreatedAt: now - 30*86400}
+	cleanProject := openaitest.Project{ID: "proj_clean", Name: &name, CreatedAt: now - 30*86400}
 	cleanProjectKeys := map[string][]openaitest.ProjectKey{cleanProject.ID: {{
 		ID: "key_project_clean", RedactedValue: "sk-abc...def", Name: &name, CreatedAt: now - 5*86400, LastUsedAt: &used,
 		Owner: openaitest.ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: name, Role: "member", CreatedAt: now - 20*86400},

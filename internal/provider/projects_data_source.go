@@ -34,14 +34,21 @@ func (d *projectsDataSource) Metadata(_ context.Context, req datasource.Metadata
 func projectAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The project's id, such as `proj_abc`."},
-		"name":               schema.StringAttribute{Computed: true, MarkdownDescription: "The project's name."},
-		"status":             schema.StringAttribute{Computed: true, MarkdownDescription: "`active` or `archived`."},
+		"name":               schema.StringAttribute{Computed: true, MarkdownDescription: "The project's name; null when the API gives none."},
+		"status":             schema.StringAttribute{Computed: true, MarkdownDescription: "`active` or `archived`; null when the API gives none."},
 		"created_at":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the project was created, in Unix seconds."},
 		"created_at_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`created_at` as an RFC 3339 timestamp in UTC."},
 		"archived_at": schema.Int64Attribute{Computed: true,
 			MarkdownDescription: "When the project was archived, in Unix seconds; null while it is active."},
 		"archived_at_rfc3339": schema.StringAttribute{Computed: true,
 			MarkdownDescription: "`archived_at` as an RFC 3339 timestamp in UTC; null while the project is active."},
+		"external_key_id": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "The id of the customer-managed encryption key (EKM) the project's data is encrypted with; " +
+				"null when the project uses OpenAI-managed keys."},
+		"residency": schema.StringAttribute{Computed: true,
+			MarkdownDescription: "Where the project keeps its data, such as `GLOBAL`, `US_STORAGE_PROCESSING` or " +
+				"`EU_STORAGE_PROCESSING`, exactly as the API names it (new regions pass through unchanged); null when " +
+				"the API does not say."},
 	}
 }
 
@@ -99,11 +106,13 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 func projectValues(p *client.Project) map[string]tftypes.Value {
 	return map[string]tftypes.Value{
 		"id":                  stringValue(p.ID),
-		"name":                stringValue(p.Name),
-		"status":              stringValue(p.Status),
+		"name":                nullableString(p.Name),
+		"status":              nullableString(p.Status),
 		"created_at":          int64Value(p.CreatedAt),
 		"created_at_rfc3339":  rfc3339(p.CreatedAt),
 		"archived_at":         nullableInt64(p.ArchivedAt),
 		"archived_at_rfc3339": nullableRFC3339(p.ArchivedAt),
+		"external_key_id":     nullableString(p.ExternalKeyID),
+		"residency":           nullableString(p.Residency),
 	}
 }

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +16,14 @@ import (
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
+// nonEmpty is nil for "", the fake's way of leaving a field out.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func projectCheck(p openaitest.Project) knownvalue.Check {
 	status := "active"
 	if p.ArchivedAt != nil {
@@ -20,12 +31,14 @@ func projectCheck(p openaitest.Project) knownvalue.Check {
 	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"id":                  knownvalue.StringExact(p.ID),
-		"name":                knownvalue.StringExact(p.Name),
+		"name":                nullableStringCheck(p.Name),
 		"status":              knownvalue.StringExact(status),
 		"created_at":          knownvalue.Int64Exact(p.CreatedAt),
 		"created_at_rfc3339":  nullableRFC3339Check(&p.CreatedAt),
 		"archived_at":         nullableInt64Check(p.ArchivedAt),
 		"archived_at_rfc3339": nullableRFC3339Check(p.ArchivedAt),
+		"external_key_id":     nullableStringCheck(p.ExternalKeyID),
+		"residency":           nullableStringCheck(nonEmpty(p.Residency)),
 	})
 }
 
@@ -226,4 +239,90 @@ func TestAccOrganizationInventory(t *testing.T) {
 			t.Logf("%d runs, %d requests, %s waited on the fake clock", runs, len(f.srv.Requests()), f.clock.Slept())
 		})
 	}
+}
+
+// What the schema allows to be null or absent, and what breaks the schema on
+// purpose (named faults of the fake), reads as null: never "" or 0.
+func TestAccProjectsNullsStayNull(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{ListIDs: openaitest.ListIDsNull, UnknownFields: true})
+	// A project without name, residency or customer-managed key: all allowed.
+	bare := openaitest.Project{ID: "proj_bare", CreatedAt: 1_700_000_000}
+	f.srv.SetProjects([]openaitest.Project{bare}, map[string][]openaitest.ProjectKey{
+		"proj_bare": openaitest.GenerateProjectKeys("proj_bare", 150, 1),
+	})
+	// Names and emails the schema requires, sent as null on every read.
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultNullNames, Path: "/organization/projects/proj_bare/api_keys", Times: 1000})
+
+	null := knownvalue.Null()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: f.config(`
+data "openai_projects" "all" {}
+data "openai_project_api_keys" "bare" { project_id = "proj_bare" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.openai_projects.all", tfjsonpath.New("projects"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id": knownvalue.StringExact("proj_bare"), "name": null, "status": knownvalue.StringExact("active"),
+						"created_at": knownvalue.Int64Exact(1_700_000_000), "created_at_rfc3339": knownvalue.StringExact("2023-11-14T22:13:20Z"),
+						"archived_at": null, "archived_at_rfc3339": null, "external_key_id": null, "residency": null,
+					}),
+				})),
+				// 150 keys over pages with null last_ids: all of them, with
+				// the names the fault nulled still null.
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("ids"), knownvalue.ListSizeExact(150)),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("name"), null),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("owner").AtMapKey("name"), null),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("owner").AtMapKey("email"), null),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("keys").AtSliceIndex(149).AtMapKey("name"), null),
+				statecheck.ExpectKnownValue("data.openai_project_api_keys.bare", tfjsonpath.New("keys").AtSliceIndex(149).AtMapKey("owner").AtMapKey("id"), knownvalue.NotNull()),
+			},
+		}},
+	})
+}
+
+// The residency recipe on the openai_projects docs page, planned as users
+// copy it: the sample organization's Staging project keeps its data in the
+// US, and an unknown (null) residency is a finding too.
+func TestAccProjectsResidencyRecipe(t *testing.T) {
+	recipe, err := os.ReadFile("../../examples/data-sources/openai_projects/residency.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newAccFixture(t, openaitest.Options{})
+	f.srv.LoadSampleOrganization()
+	body := f.config(string(recipe) + `
+output "misplaced" { value = local.misplaced_projects }`)
+	check := "check.projects_in_allowed_residency"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: body,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectChecks{check: tfjson.CheckStatusFail},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("misplaced",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Staging (US_STORAGE_PROCESSING)")}))},
+			},
+			{
+				Config: body,
+				ConfigVariables: config.Variables{"allowed_residencies": config.SetVariable(
+					config.StringVariable("EU_STORAGE_PROCESSING"), config.StringVariable("US_STORAGE_PROCESSING"))},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectChecks{check: tfjson.CheckStatusPass},
+				}},
+			},
+			{
+				PreConfig: func() {
+					f.srv.AddProject(openaitest.Project{ID: "proj_somewhere", CreatedAt: 1_700_000_000}, nil)
+				},
+				Config: body,
+				ConfigVariables: config.Variables{"allowed_residencies": config.SetVariable(
+					config.StringVariable("EU_STORAGE_PROCESSING"), config.StringVariable("US_STORAGE_PROCESSING"))},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("misplaced",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("proj_somewhere (unknown)")}))},
+			},
+		},
+	})
 }

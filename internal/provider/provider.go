@@ -255,6 +255,10 @@ func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]an
 	tflog.Debug(l.mask(ctx), msg, fields)
 }
 
+func (l tflogLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(l.mask(ctx), msg, fields)
+}
+
 func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Warn(l.mask(ctx), msg, fields)
 }
