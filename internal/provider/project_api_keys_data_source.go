@@ -111,10 +111,7 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 		access = types.StringValue(client.OwnerProjectAccessAny)
 	}
 	id := projectID.ValueString()
-	opts := client.ListProjectAPIKeysOptions{OwnerProjectAccess: access.ValueString()}
-	keys, err := d.data.projectKeySweeps.do(ctx, id+"\x00"+opts.OwnerProjectAccess, func(ctx context.Context) ([]client.ProjectAPIKey, error) {
-		return d.data.client.ListProjectAPIKeys(ctx, id, opts)
-	})
+	keys, err := d.data.projectAPIKeys(ctx, id, access.ValueString())
 	switch {
 	case client.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Project Not Found",
@@ -125,7 +122,7 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %q", id), err))
 		return
 	}
-	args := map[string]tftypes.Value{"project_id": stringValue(id), "owner_project_access": stringValue(opts.OwnerProjectAccess)}
+	args := map[string]tftypes.Value{"project_id": stringValue(id), "owner_project_access": stringValue(access.ValueString())}
 	projectKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -92,9 +91,7 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	// Null, the default, reads as false.
 	opts := client.ListProjectsOptions{IncludeArchived: includeArchived.ValueBool()}
-	projects, err := d.data.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
-		return d.data.client.ListProjects(ctx, opts)
-	})
+	projects, err := d.data.projects(ctx, opts)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's projects", err))
 		return

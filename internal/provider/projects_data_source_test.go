@@ -70,8 +70,12 @@ data "openai_projects" "all" { include_archived = true }`),
 }
 
 func projectKeyCheck(k openaitest.ProjectKey) knownvalue.Check {
+	return knownvalue.ObjectExact(projectKeyAttrChecks(k))
+}
+
+func projectKeyAttrChecks(k openaitest.ProjectKey) map[string]knownvalue.Check {
 	email := nullableStringCheck(k.Owner.Email)
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+	return map[string]knownvalue.Check{
 		"id":                   knownvalue.StringExact(k.ID),
 		"name":                 nullableStringCheck(k.Name),
 		"redacted_value":       knownvalue.StringExact(k.RedactedValue),
@@ -88,7 +92,7 @@ func projectKeyCheck(k openaitest.ProjectKey) knownvalue.Check {
 			"role":       knownvalue.StringExact(k.Owner.Role),
 			"created_at": knownvalue.Int64Exact(k.Owner.CreatedAt),
 		}),
-	})
+	}
 }
 
 func TestAccProjectAPIKeysDataSource(t *testing.T) {
@@ -167,22 +171,23 @@ func TestAccProjectAPIKeysDataSourceErrors(t *testing.T) {
 
 // inventory is the organization-wide inventory of examples/compliance:
 // every key of every project, flattened.
-const inventory = `
-data "openai_projects" "all" { include_archived = true }
-
-data "openai_project_api_keys" "each" {
-  for_each   = toset(data.openai_projects.all.ids)
-  project_id = each.value
-}
-
+// inventory is the per-project pattern of the openai_project_api_keys docs
+// page, with outputs to check.
+func inventory(t *testing.T) string {
+	recipe, err := os.ReadFile("../../examples/data-sources/openai_project_api_keys/per_project.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(recipe) + `
 output "all_ids" {
-  value = flatten([for p in sort(data.openai_projects.all.ids) : data.openai_project_api_keys.each[p].ids])
+  value = [for k in local.project_keys : k.id]
 }
 
 output "first_project" {
   value = data.openai_project_api_keys.each["proj_0000"]
 }
 `
+}
 
 // TestAccOrganizationInventory lists 30 projects with 0 to 250 keys each,
 // and then the same against an API that allows 10 requests a minute and
@@ -207,7 +212,7 @@ func TestAccOrganizationInventory(t *testing.T) {
 				// cannot read for_each instances, and a plan is how the
 				// inventory is used anyway.
 				Steps: []resource.TestStep{{
-					Config:             f.config(inventory),
+					Config:             f.config(inventory(t)),
 					PlanOnly:           true,
 					ExpectNonEmptyPlan: true,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{

@@ -229,6 +229,7 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 func (p *openaiProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		newAPIKeysDataSource,
 		newAdminAPIKeysDataSource,
 		newAdminAPIKeyDataSource,
 		newProjectsDataSource,

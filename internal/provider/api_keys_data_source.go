@@ -1,0 +1,284 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiKeysDataSource)(nil)
+)
+
+// projectSweepConcurrency bounds the projects whose keys are listed at once:
+// enough to hide latency on an unlimited API, few enough that the shared
+// pacer, not a burst, decides the rate on a limited one.
+const projectSweepConcurrency = 4
+
+// Kinds of key in openai_api_keys.
+const (
+	kindAdmin   = "admin"
+	kindProject = "project"
+)
+
+// apiKeysDataSource lists every API key of the organization: its admin keys,
+// then every project's keys, in one shape.
+type apiKeysDataSource struct {
+	configured
+}
+
+func newAPIKeysDataSource() datasource.DataSource {
+	return &apiKeysDataSource{}
+}
+
+func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_keys"
+}
+
+// anyKeyAttributes describes one key of openai_api_keys, admin or project.
+func anyKeyAttributes() map[string]schema.Attribute {
+	attributes := keyAttributes("sk-admin...def` or `sk-abc...def")
+	attributes["kind"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`admin` for an organization admin key, `project` for a project API key."}
+	attributes["expires_at"] = schema.Int64Attribute{Computed: true,
+		MarkdownDescription: "When an admin key expires, in Unix seconds; null when it never expires, and for project keys."}
+	attributes["expires_at_rfc3339"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`expires_at` as an RFC 3339 timestamp in UTC; null when it is null."}
+	attributes["project_id"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "The id of the project a project key belongs to; null for admin keys."}
+	attributes["project_name"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "The name of the key's project; null for admin keys, and when the project has none."}
+	attributes["project_status"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`active` or `archived`: the status of the key's project; null for admin keys."}
+	attributes["owner_project_access"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "`active` while a project key's owner still has access to the project, else `inactive`; null for admin keys."}
+	attributes["owner"] = schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "The user or service account that owns the key.",
+		Attributes:          projectKeyOwnerAttributes(),
+	}
+	return attributes
+}
+
+var anyKeysState = listState[anyKey]{
+	attr: "keys", noun: "API keys", elem: objectType(anyKeyAttributes()), values: anyKeyValues,
+	id: func(k *anyKey) string {
+		if k.admin != nil {
+			return k.admin.ID
+		}
+		return k.project.ID
+	},
+}
+
+// anyKey is one key of the organization: an admin key, or a project key with
+// its project.
+type anyKey struct {
+	admin   *client.AdminAPIKey
+	project *client.ProjectAPIKey
+	of      *client.Project
+}
+
+func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists **every** API key of the OpenAI organization in one list and one shape: the admin " +
+			"keys, then every project's API keys, including keys whose owner lost access to the project. Nulls are " +
+			"kept (a key that was never used has a null `last_used_at`). It costs the fewest requests the API " +
+			"allows, reads up to four projects at once under the provider's rate-limit pacing, and shares its " +
+			"sweeps with `openai_admin_api_keys`, `openai_projects` and `openai_project_api_keys` in the same run. " +
+			"A project deleted while it is read is skipped with a warning. " + listLimitNote,
+		Attributes: map[string]schema.Attribute{
+			"include_archived_projects": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Whether the keys of archived projects are listed too. Defaults to `false`.",
+			},
+			"keys": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Every key: admin keys oldest first, then each project's keys, projects in the API's " +
+					"order and each project's keys in the API's order. Empty, never null, when there are none.",
+				NestedObject: schema.NestedAttributeObject{Attributes: anyKeyAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The ids of `keys`, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var includeArchived types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived_projects"), &includeArchived)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	keys, diags := d.data.allAPIKeys(ctx, includeArchived.ValueBool())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	args := map[string]tftypes.Value{"include_archived_projects": tftypes.NewValue(tftypes.Bool, includeArchived.ValueBool())}
+	anyKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
+}
+
+// allAPIKeys lists the admin keys, the projects, and each project's keys, at
+// most projectSweepConcurrency projects at once. Every sweep is shared with
+// the other data sources through the memos. A project that answers 404
+// after it was listed was deleted in between: it is skipped with a warning.
+// Any other failure cancels the sweeps still running and fails the read.
+func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]anyKey, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	admin, err := p.adminAPIKeys(ctx, client.OrderAsc)
+	if err != nil {
+		diags.Append(apiErrorDiagnostic("list the organization's admin API keys", err))
+		return nil, diags
+	}
+	projects, err := p.projects(ctx, client.ListProjectsOptions{IncludeArchived: includeArchived})
+	if err != nil {
+		diags.Append(apiErrorDiagnostic("list the organization's projects", err))
+		return nil, diags
+	}
+
+	perProject := make([][]client.ProjectAPIKey, len(projects))
+	var (
+		mu      sync.Mutex
+		deleted []int
+		done    int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(projectSweepConcurrency)
+	for i := range projects {
+		pr := &projects[i]
+		g.Go(func() error {
+			keys, err := p.projectAPIKeys(gctx, pr.ID, client.OwnerProjectAccessAny)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case client.IsNotFound(err):
+				deleted = append(deleted, i)
+			case err != nil:
+				return &projectError{project: pr, err: err}
+			}
+			perProject[i] = keys
+			done++
+			tflog.Info(ctx, fmt.Sprintf("project %d of %d: %d keys", done, len(projects), len(keys)), map[string]any{
+				"project_id": pr.ID,
+			})
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		var pe *projectError
+		if !errors.As(err, &pe) {
+			diags.Append(apiErrorDiagnostic("list the keys of every project", err))
+			return nil, diags
+		}
+		diags.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %s", pe.describe()), pe.err))
+		return nil, diags
+	}
+
+	for _, i := range deleted {
+		pr := &projects[i]
+		diags.AddWarning("Project Deleted During the Read",
+			fmt.Sprintf("The project %s was listed, but answered 404 Not Found when its API keys were read: it was "+
+				"most likely deleted in between. Its keys are left out of openai_api_keys. Plan again to confirm.",
+				(&projectError{project: pr}).describe()))
+	}
+
+	total := len(admin)
+	for _, keys := range perProject {
+		total += len(keys)
+	}
+	all := make([]anyKey, 0, total)
+	for i := range admin {
+		all = append(all, anyKey{admin: &admin[i]})
+	}
+	for i, keys := range perProject {
+		for j := range keys {
+			all = append(all, anyKey{project: &keys[j], of: &projects[i]})
+		}
+	}
+	return all, diags
+}
+
+// projectError is a failed read of one project's keys.
+type projectError struct {
+	project *client.Project
+	err     error
+}
+
+func (e *projectError) Error() string { return e.describe() + ": " + e.err.Error() }
+func (e *projectError) Unwrap() error { return e.err }
+
+// describe names the project by id and, when it has one, name.
+func (e *projectError) describe() string {
+	if e.project.Name != nil && *e.project.Name != "" {
+		return fmt.Sprintf("%q (%s)", *e.project.Name, e.project.ID)
+	}
+	return strconv.Quote(e.project.ID)
+}
+
+// projects sweeps the projects once per provider instance and arguments.
+func (p *providerData) projects(ctx context.Context, opts client.ListProjectsOptions) ([]client.Project, error) {
+	return p.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
+		return p.client.ListProjects(ctx, opts)
+	})
+}
+
+// projectAPIKeys sweeps one project's keys once per provider instance and
+// arguments.
+func (p *providerData) projectAPIKeys(ctx context.Context, projectID, access string) ([]client.ProjectAPIKey, error) {
+	opts := client.ListProjectAPIKeysOptions{OwnerProjectAccess: access}
+	return p.projectKeySweeps.do(ctx, projectID+"\x00"+access, func(ctx context.Context) ([]client.ProjectAPIKey, error) {
+		return p.client.ListProjectAPIKeys(ctx, projectID, opts)
+	})
+}
+
+func anyKeyValues(k *anyKey) map[string]tftypes.Value {
+	nullString := tftypes.NewValue(tftypes.String, nil)
+	if a := k.admin; a != nil {
+		values := keyValues(a.ID, a.Name, a.RedactedValue, a.CreatedAt, a.LastUsedAt)
+		values["kind"] = stringValue(kindAdmin)
+		values["expires_at"] = nullableInt64(a.ExpiresAt)
+		values["expires_at_rfc3339"] = nullableRFC3339(a.ExpiresAt)
+		values["project_id"] = nullString
+		values["project_name"] = nullString
+		values["project_status"] = nullString
+		values["owner_project_access"] = nullString
+		values["owner"] = tftypes.NewValue(projectKeyOwnerType, map[string]tftypes.Value{
+			"type":       nullableString(a.Owner.Type),
+			"id":         nullableString(a.Owner.ID),
+			"name":       nullableString(a.Owner.Name),
+			"email":      nullString,
+			"role":       nullableString(a.Owner.Role),
+			"created_at": nullableInt64(a.Owner.CreatedAt),
+		})
+		return values
+	}
+	values := projectKeyValues(k.project)
+	values["kind"] = stringValue(kindProject)
+	values["expires_at"] = tftypes.NewValue(tftypes.Number, nil)
+	values["expires_at_rfc3339"] = nullString
+	values["project_id"] = stringValue(k.of.ID)
+	values["project_name"] = nullableString(k.of.Name)
+	values["project_status"] = nullableString(k.of.Status)
+	return values
+}
