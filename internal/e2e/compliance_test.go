@@ -35,6 +35,9 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
 	root := repoRoot(t)
+	if _, err := os.Stat(filepath.Join(root, "modules", "key-hygiene")); err != nil {
+		t.Fatalf("modules/key-hygiene, the implementation the policy is compared with, is missing: %v", err)
+	}
 	work := t.TempDir()
 
 	bin := filepath.Join(work, "bin")
