@@ -232,6 +232,15 @@ test_owner_without_access_names_project_id_without_a_name if {
 	finding.detail == "owner deploy-bot no longer has access to project proj_a"
 }
 
+test_owner_without_access_only_for_project_keys if {
+	key := object.union(_admin_key, {"owner_project_access": "inactive"})
+	_rules_of(keys.findings, "key_a") == set() with input as _plan([key])
+}
+
+test_owner_with_access_is_not_a_finding if {
+	_one(keys.findings, "owner_without_access") == [] with input as _plan([_project_key])
+}
+
 # --- too_many_admin_keys: more than max_admin_keys admin keys --------------------
 
 _three_admin_keys := [
