@@ -515,3 +515,29 @@ test_other_resources_are_ignored if {
 	]})
 	keys.findings == set() with input as plan
 }
+
+# --- odd but legal inventories and settings ----------------------------------------
+
+test_user_owner_without_details if {
+	key := object.union(_project_key, {"owner": {"type": "user", "id": null, "name": null, "email": null}})
+	[finding] := _one(keys.findings, "user_owned") with input as _plan([key])
+	finding.owner == null
+	finding.detail == "owned by user (unknown)"
+}
+
+test_key_without_owner if {
+	key := object.union_n([_admin_key, {"owner": null, "expires_at": null, "expires_at_rfc3339": null}])
+	[finding] := _one(keys.findings, "no_expiry") with input as _plan([key])
+	finding.owner == null
+	_one(keys.findings, "user_owned") == [] with input as _plan([key])
+}
+
+test_more_bad_settings_deny if {
+	settings := {"max_admin_keys": 2.5, "exceptions": {"key_p": {"rules": ["idle", "stale"], "until": "2026-12-31"}}}
+	errors := keys.settings_errors with input as _plan([])
+		with data.openai_keys as settings
+	errors == {
+		"max_admin_keys must be null or a whole number, 0 or more, not 2.5",
+		`exceptions["key_p"].rules: unknown rule "stale"; the rules are expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, too_many_admin_keys, too_old, user_owned`,
+	}
+}
