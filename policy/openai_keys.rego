@@ -2,9 +2,9 @@
 # title: OpenAI API key hygiene
 # description: |-
 #   The rules of modules/key-hygiene, read from the JSON of a terraform plan
-#   (terraform show -json). The spec both follow is HYGIENE-SPEC.md: same rule
-#   names, settings, boundaries and finding fields, so either gate gives the
-#   same answer.
+#   (terraform show -json): the same rule names, settings, boundaries, finding
+#   fields and detail texts, so either gate gives the same answer. The
+#   end-to-end test in internal/e2e holds the two to it.
 package openai.keys
 
 # The rule names are the interface shared with modules/key-hygiene.
@@ -31,8 +31,8 @@ _defaults := {
 	"exceptions": {},
 }
 
-# data.openai_keys and each of its fields are optional. A null field means the
-# default, as a null input does for the module (its variables are not nullable).
+# data.openai_keys and each of its fields are optional; a null field means the
+# default, so the module's settings output can be passed as it is.
 default _given := {}
 
 _given := data.openai_keys if is_object(data.openai_keys)
