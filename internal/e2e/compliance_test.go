@@ -1,0 +1,141 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
+)
+
+// TestComplianceModuleAndPolicyAgree plans examples/compliance with the real
+// terraform against the fake Admin API's sample organization, then runs
+// policy/openai_keys.rego on `terraform show -json` of that plan with the
+// module's own settings: its findings must equal the findings output of
+// modules/key-hygiene, field for field.
+func TestComplianceModuleAndPolicyAgree(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set: this test runs the real terraform (make test sets it)")
+	}
+	opa := opaPath(t)
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		var err error
+		if terraform, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform: set TF_ACC_TERRAFORM_PATH=$(scripts/terraform-path)")
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	root := repoRoot(t)
+	if _, err := os.Stat(filepath.Join(root, "modules", "key-hygiene")); err != nil {
+		t.Fatalf("modules/key-hygiene, the implementation the policy is compared with, is missing: %v", err)
+	}
+	work := t.TempDir()
+
+	bin := filepath.Join(work, "bin")
+	run(t, ctx, root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-openai"),
+		"github.com/keycensus/terraform-provider-openai")
+
+	srv := openaitest.NewServer(openaitest.Options{})
+	t.Cleanup(srv.Close)
+	srv.LoadSampleOrganization()
+
+	// dev_overrides, as scripts/demo does: no terraform init, no registry.
+	rc := filepath.Join(work, "terraformrc")
+	config := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/keycensus/openai" = %q
+  }
+  direct {}
+}
+`, bin)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The example with modules/ beside it, so "../../modules/key-hygiene"
+	// resolves as it does in the repository.
+	dir := filepath.Join(work, "examples", "compliance")
+	copyTree(t, filepath.Join(root, "examples", "compliance"), dir)
+	copyTree(t, filepath.Join(root, "modules"), filepath.Join(work, "modules"))
+
+	env := []string{
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"OPENAI_ADMIN_KEY=" + openaitest.DefaultAdminKey,
+		"OPENAI_BASE_URL=" + srv.URL(),
+	}
+	// terraform get installs local modules offline; terraform init would also
+	// try to install the provider from the registry.
+	run(t, ctx, dir, env, terraform, "get")
+	run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
+	plan := run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
+
+	findings := assertSameFindings(t, ctx, opa, plan)
+	if len(findings) == 0 {
+		t.Fatal("no findings: the sample organization has stale keys, so the example found nothing it should have")
+	}
+	if rules := rulesOf(t, findings); len(rules) < 3 {
+		t.Fatalf("the findings cover only the rules %v: the sample organization breaks more", rules)
+	}
+	t.Logf("the module and the policy agree on %d findings, rules %v", len(findings), rulesOf(t, findings))
+}
+
+// run runs a command in dir with the environment plus env, failing the test
+// with its output when it fails, and returns its stdout.
+func run(t *testing.T, ctx context.Context, dir string, env []string, name string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// copyTree copies a directory of configuration, leaving out what terraform
+// writes (.terraform, state, plans), so a developer's leftovers do not leak in.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if name == ".terraform" || strings.HasPrefix(name, "terraform.tfstate") || name == ".terraform.lock.hcl" ||
+			strings.HasSuffix(name, ".tfplan") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", from, err)
+	}
+}
