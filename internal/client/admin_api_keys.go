@@ -10,15 +10,15 @@ import (
 
 const adminAPIKeysPath = "/organization/admin_api_keys"
 
-// AdminAPIKey is an organization admin API key. Pointer fields are nullable or
-// optional in the API's schema: nil means null or absent, never zero. The
-// pager refuses an element without id or created_at, which the schema
-// requires.
+// AdminAPIKey is an organization admin API key. Every field the provider maps
+// is a pointer, nil when the API sends null or leaves it out, never a zero
+// value standing in for a missing one; the pager refuses an element without
+// the id or created_at it cannot do without.
 type AdminAPIKey struct {
 	ID            string  `json:"id"`
 	Object        string  `json:"object"`
 	Name          *string `json:"name"`
-	RedactedValue string  `json:"redacted_value"`
+	RedactedValue *string `json:"redacted_value"`
 	CreatedAt     int64   `json:"created_at"`
 	// ExpiresAt is nil for a key that never expires.
 	ExpiresAt *int64 `json:"expires_at"`

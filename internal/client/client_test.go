@@ -205,7 +205,7 @@ func TestListAdminAPIKeysKeepsNulls(t *testing.T) {
 					!eqPtr(k.Owner.Name, s.Owner.Name) || !eqPtr(k.Owner.CreatedAt, &s.Owner.CreatedAt) {
 					t.Fatalf("key %s: owner %+v, want %+v", k.ID, k.Owner, s.Owner)
 				}
-				if k.RedactedValue != s.RedactedValue || k.CreatedAt != s.CreatedAt || k.Object != "organization.admin_api_key" {
+				if !eqPtr(k.RedactedValue, &s.RedactedValue) || k.CreatedAt != s.CreatedAt || k.Object != "organization.admin_api_key" {
 					t.Fatalf("key %s: %+v differs from the seeded %+v", k.ID, k, s)
 				}
 				if k.Name == nil {

@@ -54,27 +54,27 @@ func (c *Client) ListProjects(ctx context.Context, opts ListProjectsOptions) ([]
 }
 
 // ProjectAPIKey is an API key of a project. The schema requires every field
-// and allows null only in last_used_at; Name and the owner's details are
+// and allows null only in last_used_at; the fields the provider maps are
 // pointers all the same, so that a response that breaks the schema reads as
 // null, never as "" or 0.
 type ProjectAPIKey struct {
 	ID            string  `json:"id"`
 	Object        string  `json:"object"`
 	Name          *string `json:"name"`
-	RedactedValue string  `json:"redacted_value"`
+	RedactedValue *string `json:"redacted_value"`
 	CreatedAt     int64   `json:"created_at"`
 	// LastUsedAt is nil for a key that was never used.
 	LastUsedAt *int64 `json:"last_used_at"`
 	// OwnerProjectAccess is "active" or "inactive": whether the owner still
 	// has access to the project.
-	OwnerProjectAccess string          `json:"owner_project_access"`
+	OwnerProjectAccess *string         `json:"owner_project_access"`
 	Owner              ProjectKeyOwner `json:"owner"`
 }
 
 // ProjectKeyOwner nests the owner's details under its type, as the API does.
 type ProjectKeyOwner struct {
 	// Type is "user" or "service_account".
-	Type           string           `json:"type"`
+	Type           *string          `json:"type"`
 	User           *ProjectKeyActor `json:"user"`
 	ServiceAccount *ProjectKeyActor `json:"service_account"`
 }
@@ -83,7 +83,7 @@ type ProjectKeyOwner struct {
 // when the API sent neither.
 func (o *ProjectKeyOwner) Actor() *ProjectKeyActor {
 	switch {
-	case o.Type == "service_account" && o.ServiceAccount != nil:
+	case o.Type != nil && *o.Type == "service_account" && o.ServiceAccount != nil:
 		return o.ServiceAccount
 	case o.User != nil:
 		return o.User
@@ -93,11 +93,11 @@ func (o *ProjectKeyOwner) Actor() *ProjectKeyActor {
 
 // ProjectKeyActor is a user or a service account owning a project key.
 type ProjectKeyActor struct {
-	ID   string  `json:"id"`
+	ID   *string `json:"id"`
 	Name *string `json:"name"`
 	// Email is nil for service accounts.
 	Email     *string `json:"email"`
-	Role      string  `json:"role"`
+	Role      *string `json:"role"`
 	CreatedAt *int64  `json:"created_at"`
 }
 

@@ -69,26 +69,27 @@ func TestListProjectAPIKeys(t *testing.T) {
 	for i, k := range got {
 		s := seeded[i]
 		actor := k.Owner.Actor()
-		if k.ID != s.ID || !eqPtr(k.Name, s.Name) || !eqPtr(k.LastUsedAt, s.LastUsedAt) || k.OwnerProjectAccess != s.OwnerProjectAccess ||
-			actor == nil || actor.ID != s.Owner.ID || !eqPtr(actor.Email, s.Owner.Email) || k.Owner.Type != s.Owner.Type {
+		if k.ID != s.ID || !eqPtr(k.Name, s.Name) || !eqPtr(k.LastUsedAt, s.LastUsedAt) || !eqPtr(k.OwnerProjectAccess, &s.OwnerProjectAccess) ||
+			!eqPtr(k.RedactedValue, &s.RedactedValue) || actor == nil || !eqPtr(actor.ID, &s.Owner.ID) || !eqPtr(actor.Role, &s.Owner.Role) ||
+			!eqPtr(actor.Email, s.Owner.Email) || !eqPtr(k.Owner.Type, &s.Owner.Type) {
 			t.Fatalf("key %d = %+v (owner %+v), want %+v", i, k, actor, s)
 		}
-		switch k.Owner.Type {
+		switch *k.Owner.Type {
 		case "user":
 			users++
 			if actor.Email == nil {
-				t.Errorf("user %s has no email", actor.ID)
+				t.Errorf("user %s has no email", *actor.ID)
 			}
 		case "service_account":
 			serviceAccounts++
 			if actor.Email != nil {
-				t.Errorf("service account %s has an email", actor.ID)
+				t.Errorf("service account %s has an email", *actor.ID)
 			}
 		}
 		if k.LastUsedAt == nil {
 			neverUsed++
 		}
-		if k.OwnerProjectAccess == "inactive" {
+		if *k.OwnerProjectAccess == "inactive" {
 			inactive++
 		}
 	}

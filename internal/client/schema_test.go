@@ -147,7 +147,7 @@ func TestOffSchemaResponsesKeepNulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range projectKeys {
-		if k.Owner.Actor() != nil || k.Owner.Type == "" {
+		if k.Owner.Actor() != nil || k.Owner.Type == nil {
 			t.Fatalf("project key %s: owner %+v, want its type and no details", k.ID, k.Owner)
 		}
 	}

@@ -24,11 +24,11 @@ func keyAttributes(redactedExample string) map[string]schema.Attribute {
 }
 
 // keyValues maps the attributes of keyAttributes.
-func keyValues(id string, name *string, redacted string, createdAt int64, lastUsedAt *int64) map[string]tftypes.Value {
+func keyValues(id string, name, redacted *string, createdAt int64, lastUsedAt *int64) map[string]tftypes.Value {
 	return map[string]tftypes.Value{
 		"id":                   stringValue(id),
 		"name":                 nullableString(name),
-		"redacted_value":       stringValue(redacted),
+		"redacted_value":       nullableString(redacted),
 		"created_at":           int64Value(createdAt),
 		"created_at_rfc3339":   rfc3339(createdAt),
 		"last_used_at":         nullableInt64(lastUsedAt),

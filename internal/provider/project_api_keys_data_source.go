@@ -129,7 +129,7 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {
 	null := tftypes.NewValue(tftypes.String, nil)
 	owner := map[string]tftypes.Value{
-		"type":       stringValue(k.Owner.Type),
+		"type":       nullableString(k.Owner.Type),
 		"id":         null,
 		"name":       null,
 		"email":      null,
@@ -137,14 +137,14 @@ func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {
 		"created_at": tftypes.NewValue(tftypes.Number, nil),
 	}
 	if a := k.Owner.Actor(); a != nil {
-		owner["id"] = stringValue(a.ID)
+		owner["id"] = nullableString(a.ID)
 		owner["name"] = nullableString(a.Name)
 		owner["email"] = nullableString(a.Email)
-		owner["role"] = stringValue(a.Role)
+		owner["role"] = nullableString(a.Role)
 		owner["created_at"] = nullableInt64(a.CreatedAt)
 	}
 	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
-	values["owner_project_access"] = stringValue(k.OwnerProjectAccess)
+	values["owner_project_access"] = nullableString(k.OwnerProjectAccess)
 	values["owner"] = tftypes.NewValue(projectKeyOwnerType, owner)
 	return values
 }
