@@ -1,6 +1,6 @@
 output "findings" {
   description = "Every finding after exceptions, sorted by rule, then key id: { rule, key_id, kind, key_name, project_id, project_name, owner, detail }. too_many_admin_keys has one finding with a null key_id."
-  value       = local.findings
+  value       = tolist(local.findings)
 
   # Enforced rules block the plan here; the check blocks only warn.
   precondition {
@@ -11,7 +11,7 @@ output "findings" {
 
 output "summary" {
   description = "The number of findings of every enabled rule, after exceptions (0 when clean)."
-  value       = { for rule in local.enabled_rules : rule => length(local.findings_by_rule[rule]) }
+  value       = tomap({ for rule in local.enabled_rules : rule => length(local.findings_by_rule[rule]) })
 }
 
 output "passed" {

@@ -165,7 +165,7 @@ variable "exceptions" {
 
   validation {
     condition     = alltrue([for id, e in var.exceptions : length(setsubtract(e.rules, ["expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "too_old", "user_owned"])) == 0])
-    error_message = "Unknown rule names in exceptions: ${join(", ", flatten([for id, e in var.exceptions : [for r in sort(setsubtract(e.rules, ["expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "too_old", "user_owned"])) : "${r} (key ${id})"]]))}. An exception can list expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, too_old and user_owned; too_many_admin_keys concerns no single key: raise max_admin_keys instead."
+    error_message = "Exceptions list rules that are unknown or cannot be excepted: ${join(", ", flatten([for id, e in var.exceptions : [for r in sort(setsubtract(e.rules, ["expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "too_old", "user_owned"])) : "${r} (key ${id})"]]))}. An exception can list expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, too_old and user_owned; too_many_admin_keys concerns no single key: raise max_admin_keys instead."
   }
 
   validation {

@@ -32,7 +32,7 @@ run "never_used_more_than_7_days" {
     error_message = "never_used detail: ${output.findings[0].detail}"
   }
   assert {
-    condition     = output.summary == { never_used = 1 }
+    condition     = output.summary == tomap({ never_used = 1 })
     error_message = "The summary must list only the enabled rule."
   }
 }
@@ -274,7 +274,7 @@ run "too_many_admin_keys_at_the_cap" {
   }
 
   assert {
-    condition     = output.findings == [] && output.summary == { too_many_admin_keys = 0 } && output.passed
+    condition     = length(output.findings) == 0 && output.summary == tomap({ too_many_admin_keys = 0 }) && output.passed
     error_message = "2 admin keys with max_admin_keys = 2 is not more than the cap."
   }
 }
@@ -303,7 +303,7 @@ run "too_many_admin_keys_one_over_the_cap" {
     error_message = "too_many_admin_keys must be one organization finding: ${jsonencode(output.findings)}"
   }
   assert {
-    condition     = output.summary == { too_many_admin_keys = 1 } && !output.passed
+    condition     = output.summary == tomap({ too_many_admin_keys = 1 }) && !output.passed
     error_message = "The summary must count the one finding."
   }
 }
@@ -317,7 +317,7 @@ run "too_many_admin_keys_without_a_cap" {
   }
 
   assert {
-    condition     = output.findings == [] && output.passed
+    condition     = length(output.findings) == 0 && output.passed
     error_message = "max_admin_keys = null means no cap."
   }
 }
