@@ -5,7 +5,7 @@ output "findings" {
   # Enforced rules block the plan here; the check blocks only warn.
   precondition {
     condition     = length(local.enforced_messages) == 0
-    error_message = "Key hygiene rules enforced by this configuration (${join(", ", sort(var.enforce))}) have ${length(local.enforced_messages)} finding(s):\n${join("\n", [for m in local.enforced_messages : "- ${m}"])}\nFix the keys, or add an exception with a reason and an end date."
+    error_message = "Key hygiene rules enforced by this configuration (${join(", ", sort(var.enforce))}) have ${length(local.enforced_messages)} finding(s):\n${join("\n", [for m in local.enforced_messages : "- ${m}"])}\nFix the keys, or accept a key's finding with an exception that has a reason and an end date."
   }
 }
 
