@@ -22,7 +22,7 @@ locals {
     created    = k.created_at_rfc3339
     last_used  = k.last_used_at_rfc3339
     expires    = k.expires_at_rfc3339
-    # Spelled out in details; only reachable with hand-made inventories.
+    # For details: "(unknown)" only when a hand-made inventory lacks them.
     owner_text   = try(coalesce(k.owner.email, k.owner.name, k.owner.id), "(unknown)")
     project_text = try(coalesce(k.project_name, k.project_id), "(unknown)")
     # The fields every finding of this key carries.
