@@ -17,7 +17,7 @@ locals {
   keys_by_id = { for k in var.keys : k.id => k... }
   keys = flatten([for id in keys(local.keys_by_id) : [for k in local.keys_by_id[id] : {
     kind       = k.kind != null ? k.kind : "admin"
-    owner_type = k.owner.type
+    owner_type = k.owner != null ? k.owner.type : null
     access     = k.owner_project_access
     created    = k.created_at_rfc3339
     last_used  = k.last_used_at_rfc3339
@@ -86,9 +86,13 @@ locals {
     }]
   }
 
-  # distinct: the policy returns a set, so identical findings count once.
-  findings_by_rule = { for rule in local.enabled_rules : rule => distinct(concat(lookup(local.key_findings, rule, []), lookup(local.org_findings, rule, []))) }
-  findings         = flatten([for rule in local.enabled_rules : local.findings_by_rule[rule]])
+  # Identical findings count once, as in the policy's set. distinct() is
+  # quadratic, so it only sees the findings of one key id at a time; the
+  # grouping keeps them sorted by key id, null (the organization) as "".
+  findings_by_rule = { for rule in local.enabled_rules : rule => flatten([
+    for id, fs in { for f in concat(lookup(local.key_findings, rule, []), lookup(local.org_findings, rule, [])) : f.key_id != null ? f.key_id : "" => f... } : distinct(fs)
+  ]) }
+  findings = flatten([for rule in local.enabled_rules : local.findings_by_rule[rule]])
 
   # "rule: key_id (name) in project P: detail", as the policy words its
   # messages; the organization's finding has no key part.

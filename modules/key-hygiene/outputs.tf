@@ -1,6 +1,6 @@
 output "findings" {
   description = "Every finding after exceptions, sorted by rule, then key id: { rule, key_id, kind, key_name, project_id, project_name, owner, detail }. too_many_admin_keys has one finding with a null key_id."
-  value       = tolist(local.findings)
+  value       = local.findings
 
   # Enforced rules block the plan here; the check blocks only warn.
   precondition {

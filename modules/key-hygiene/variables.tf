@@ -30,7 +30,7 @@ variable "keys" {
       email      = optional(string)
       role       = optional(string)
       created_at = optional(number)
-    }), {})
+    }))
   }))
   nullable = false
 
