@@ -40,18 +40,18 @@ locals {
   admin_key_count = length([for k in local.keys : k if k.kind == "admin"])
 
   # Findings per rule, before exceptions. The detail texts are shared word for
-  # word with the OPA policy: change both or neither. HCL's && does not
-  # short-circuit and timecmp rejects null, hence the conditionals: only the
-  # chosen branch's errors count.
+  # word with the OPA policy: change both or neither. timecmp rejects null,
+  # and HCL evaluates both branches of a conditional, so a null time is
+  # replaced by one that compares equal to the bound instead.
   key_hits = {
     expired = [for k in local.keys : merge(k.finding, { rule = "expired", detail = "expired ${substr(k.expires, 0, 10)}, before ${local.today}" })
-    if k.expires == null ? false : timecmp(k.expires, local.now) < 0]
+    if timecmp(coalesce(k.expires, local.now), local.now) < 0]
     expiring_soon = [for k in local.keys : merge(k.finding, { rule = "expiring_soon", detail = "expires ${substr(k.expires, 0, 10)}, within ${var.expiry_warning_days} days of ${local.today}" })
-    if k.expires == null ? false : timecmp(local.now, k.expires) <= 0 && timecmp(k.expires, local.warn_until) <= 0]
+    if k.expires != null && timecmp(local.now, coalesce(k.expires, local.now)) <= 0 && timecmp(coalesce(k.expires, local.now), local.warn_until) <= 0]
     idle = [for k in local.keys : merge(k.finding, { rule = "idle", detail = "last used ${substr(k.last_used, 0, 10)}, more than ${var.max_idle_days} days before ${local.today}" })
-    if k.last_used == null ? false : timecmp(k.last_used, local.idle_before) < 0]
+    if timecmp(coalesce(k.last_used, local.idle_before), local.idle_before) < 0]
     never_used = [for k in local.keys : merge(k.finding, { rule = "never_used", detail = "never used; created ${substr(k.created, 0, 10)}, more than ${var.never_used_grace_days} days before ${local.today}" })
-    if k.last_used == null ? timecmp(k.created, local.never_used_before) < 0 : false]
+    if k.last_used == null && timecmp(k.created, local.never_used_before) < 0]
     no_expiry = [for k in local.keys : merge(k.finding, { rule = "no_expiry", detail = "admin key with no expiry date" })
     if k.kind == "admin" && k.expires == null]
     owner_without_access = [for k in local.keys : merge(k.finding, { rule = "owner_without_access", detail = "owner ${k.owner_text} no longer has access to project ${k.project_text}" })
@@ -86,13 +86,16 @@ locals {
     }]
   }
 
-  # Identical findings count once, as in the policy's set. distinct() is
-  # quadratic, so it only sees the findings of one key id at a time; the
-  # grouping keeps them sorted by key id, null (the organization) as "".
-  findings_by_rule = { for rule in local.enabled_rules : rule => flatten([
-    for id, fs in { for f in concat(lookup(local.key_findings, rule, []), lookup(local.org_findings, rule, [])) : f.key_id != null ? f.key_id : "" => f... } : distinct(fs)
-  ]) }
-  findings = flatten([for rule in local.enabled_rules : local.findings_by_rule[rule]])
+  all_findings = { for rule in local.enabled_rules : rule => concat(lookup(local.key_findings, rule, []), lookup(local.org_findings, rule, [])) }
+  # Identical findings count once, as in the policy's set. They need the same
+  # key id, so the costly grouping and distinct() only run when some id is
+  # listed twice; then the grouping keeps them sorted by key id.
+  duplicate_ids = [for id, ks in local.keys_by_id : id if length(ks) > 1]
+  deduplicated = { for rule, fs in local.all_findings : rule => flatten([
+    for id, group in { for f in fs : f.key_id != null ? f.key_id : "" => f... } : distinct(group)
+  ]) if length(local.duplicate_ids) > 0 }
+  findings_by_rule = { for rule, fs in local.all_findings : rule => lookup(local.deduplicated, rule, fs) }
+  findings         = flatten([for rule in local.enabled_rules : local.findings_by_rule[rule]])
 
   # "rule: key_id (name) in project P: detail", as the policy words its
   # messages; the organization's finding has no key part.
