@@ -338,3 +338,33 @@ run "max_admin_keys_0" {
     error_message = "too_many_admin_keys detail: ${output.findings[0].detail}"
   }
 }
+
+run "zero_day_thresholds" {
+  command         = plan
+  expect_failures = [check.never_used, check.expiring_soon, check.too_old]
+
+  variables {
+    rules                 = ["never_used", "expiring_soon", "too_old"]
+    never_used_grace_days = 0
+    expiry_warning_days   = 0
+    rotation_days         = 0
+    keys = [
+      # Never used, created one second before now: never_used and too_old.
+      { id = "key_created_1s_ago", created_at_rfc3339 = "2026-11-28T11:59:59Z" },
+      # Created at now: neither.
+      { id = "key_created_now", created_at_rfc3339 = "2026-11-28T12:00:00Z" },
+      # Expires at now: still within 0 days; one second later is not.
+      { id = "key_expires_now", created_at_rfc3339 = "2026-11-28T12:00:00Z", last_used_at_rfc3339 = "2026-11-28T12:00:00Z", expires_at_rfc3339 = "2026-11-28T12:00:00Z" },
+      { id = "key_expires_1s_later", created_at_rfc3339 = "2026-11-28T12:00:00Z", last_used_at_rfc3339 = "2026-11-28T12:00:00Z", expires_at_rfc3339 = "2026-11-28T12:00:01Z" },
+    ]
+  }
+
+  assert {
+    condition     = [for f in output.findings : "${f.rule}/${f.key_id}"] == ["expiring_soon/key_expires_now", "never_used/key_created_1s_ago", "too_old/key_created_1s_ago"]
+    error_message = "With 0-day thresholds: ${jsonencode([for f in output.findings : "${f.rule}/${f.key_id}"])}"
+  }
+  assert {
+    condition     = output.findings[0].detail == "expires 2026-11-28, within 0 days of 2026-11-28"
+    error_message = "expiring_soon detail: ${output.findings[0].detail}"
+  }
+}

@@ -309,3 +309,24 @@ run "key_without_an_id" {
   }
   expect_failures = [var.keys]
 }
+
+run "now_with_an_offset_compares_as_an_instant" {
+  command         = plan
+  expect_failures = [check.expired]
+
+  variables {
+    # 2026-11-29T04:30:00Z. Details print now's first 10 characters, as the
+    # spec says: pass now in UTC to read UTC dates.
+    now   = "2026-11-28T23:30:00-05:00"
+    rules = ["expired"]
+    keys = [
+      { id = "key_expired", created_at_rfc3339 = "2026-01-01T00:00:00Z", expires_at_rfc3339 = "2026-11-29T04:29:59Z" },
+      { id = "key_valid", created_at_rfc3339 = "2026-01-01T00:00:00Z", expires_at_rfc3339 = "2026-11-29T04:30:00Z" },
+    ]
+  }
+
+  assert {
+    condition     = [for f in output.findings : f.detail] == ["expired 2026-11-29, before 2026-11-28"]
+    error_message = "Times compare as instants; details print dates as given: ${jsonencode([for f in output.findings : f.detail])}"
+  }
+}
