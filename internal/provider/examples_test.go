@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
@@ -34,13 +38,21 @@ func (e expectChecks) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 	}
 }
 
-// TestAccComplianceExample plans examples/compliance/main.tf as users will:
-// its checks warn on a stale organization, stay quiet on a clean one, and
-// its postcondition blocks the plan.
+// TestAccComplianceExample plans examples/compliance as users will: the
+// key-hygiene module's checks warn on the sample organization, stay quiet on
+// a clean one (the example's exception hides legacy-bootstrap's no_expiry),
+// and the enforced too_many_admin_keys blocks the plan.
 func TestAccComplianceExample(t *testing.T) {
 	// Every file but versions.tf, whose provider source the test harness
-	// replaces with the in-process provider.
+	// replaces with the in-process provider, in a directory of its own: the
+	// harness installs modules only for a ConfigDirectory (for a Config string
+	// it runs init on the provider blocks alone). The module's relative
+	// source is made absolute for that directory.
 	files, err := filepath.Glob("../../examples/compliance/*.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := filepath.Abs("../../modules/key-hygiene")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +66,14 @@ func TestAccComplianceExample(t *testing.T) {
 			t.Fatal(err)
 		}
 		body = append(append(body, b...), '\n')
+	}
+	example := strings.ReplaceAll(string(body), `"../../modules/key-hygiene"`, strconv.Quote(module))
+	if example == string(body) {
+		t.Fatal("examples/compliance no longer uses ../../modules/key-hygiene")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	f := newAccFixture(t, openaitest.Options{})
 	f.srv.LoadSampleOrganization()
@@ -73,46 +93,65 @@ func TestAccComplianceExample(t *testing.T) {
 	cleanProject := openaitest.Project{ID: "proj_clean", Name: &name, CreatedAt: now - 30*86400}
 	cleanProjectKeys := map[string][]openaitest.ProjectKey{cleanProject.ID: {{
 		ID: "key_project_clean", RedactedValue: "sk-abc...def", Name: &name, CreatedAt: now - 5*86400, LastUsedAt: &used,
-		Owner: openaitest.ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: name, Role: "member", CreatedAt: now - 20*86400},
+		OwnerProjectAccess: "active",
+		Owner:              openaitest.ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: name, Role: "member", CreatedAt: now - 20*86400},
 	}}}
 
-	checks := []string{
-		"check.admin_keys_never_used", "check.admin_keys_unused_for_90_days", "check.admin_keys_never_expire", "check.admin_keys_owned_by_users",
-		"check.project_keys_unused_for_90_days", "check.project_keys_never_used", "check.no_user_owned_project_keys",
+	// The module's check blocks, one per rule, and how each ends on the
+	// sample organization (internal/openaitest.SampleOrganization).
+	sample := expectChecks{
+		"module.key_hygiene.check.expired":              tfjson.CheckStatusPass,
+		"module.key_hygiene.check.expiring_soon":        tfjson.CheckStatusPass,
+		"module.key_hygiene.check.idle":                 tfjson.CheckStatusFail,
+		"module.key_hygiene.check.never_used":           tfjson.CheckStatusFail,
+		"module.key_hygiene.check.no_expiry":            tfjson.CheckStatusPass, // the example's exception
+		"module.key_hygiene.check.owner_without_access": tfjson.CheckStatusFail,
+		"module.key_hygiene.check.too_many_admin_keys":  tfjson.CheckStatusPass,
+		"module.key_hygiene.check.too_old":              tfjson.CheckStatusFail,
+		"module.key_hygiene.check.user_owned":           tfjson.CheckStatusFail,
 	}
-	all := func(status tfjson.CheckStatus) expectChecks {
-		e := expectChecks{}
-		for _, c := range checks {
-			e[c] = status
-		}
-		return e
+	allPass := expectChecks{}
+	for address := range sample {
+		allPass[address] = tfjson.CheckStatusPass
 	}
-	// Plan only, as the example is used: the state shim of
-	// terraform-plugin-testing cannot read the for_each instances.
+	// Plan only, as the example is used. Providers given per step make the
+	// harness run init on each step's directory, which installs the module.
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: f.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:             string(body),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{all(tfjson.CheckStatusFail)}},
+				ProtoV6ProviderFactories: f.factories(),
+				ConfigDirectory:          config.StaticDirectory(dir),
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					sample,
+					plancheck.ExpectKnownOutputValue("passed", knownvalue.Bool(false)),
+					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("no_expiry"), knownvalue.Int64Exact(0)),
+					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("owner_without_access"), knownvalue.Int64Exact(2)),
+					plancheck.ExpectKnownOutputValue("expired_exceptions", knownvalue.ListExact([]knownvalue.Check{})),
+				}},
 			},
 			{
 				PreConfig: func() {
 					f.srv.SetAdminKeys(clean)
 					f.srv.SetProjects([]openaitest.Project{cleanProject}, cleanProjectKeys)
 				},
-				Config:             string(body),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{all(tfjson.CheckStatusPass)}},
+				ProtoV6ProviderFactories: f.factories(),
+				ConfigDirectory:          config.StaticDirectory(dir),
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					allPass,
+					plancheck.ExpectKnownOutputValue("passed", knownvalue.Bool(true)),
+				}},
 			},
 			{
-				Config:          string(body),
-				PlanOnly:        true,
-				ConfigVariables: config.Variables{"max_admin_keys": config.IntegerVariable(0)},
-				ExpectError:     detail("Resource postcondition failed", "1 admin API keys, more than the 0 allowed"),
+				ProtoV6ProviderFactories: f.factories(),
+				ConfigDirectory:          config.StaticDirectory(dir),
+				PlanOnly:                 true,
+				ConfigVariables:          config.Variables{"max_admin_keys": config.IntegerVariable(0)},
+				ExpectError: detail("Module output value precondition failed",
+					"too_many_admin_keys: 1 admin keys, more than max_admin_keys = 0"),
 			},
 		},
 	})
