@@ -296,8 +296,8 @@ func TestRetriesHintlessRateLimits(t *testing.T) {
 	if n := len(f.srv.Requests()); n != 4 {
 		t.Errorf("got %d requests, want 4 (3 rate-limited, 1 served)", n)
 	}
-	// 0.5 s, 1 s and 2 s without jitter.
-	if got, want := f.clock.Slept(), 3500*time.Millisecond; got != want {
+	// The pacer probes after 0.25 s, 0.5 s and 1 s.
+	if got, want := f.clock.Slept(), 1750*time.Millisecond; got != want {
 		t.Errorf("waited %s on the clock, want %s", got, want)
 	}
 	if n := f.log.count("warn"); n != 3 {
@@ -322,8 +322,8 @@ func TestRetryBackoffGrowsPastEightSecondsForRateLimits(t *testing.T) {
 	if _, err := f.c.ListAdminAPIKeys(context.Background(), client.ListAdminAPIKeysOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// 0.5+1+2+4+8+16+32+60+60: hint-less 429s wait out a whole minute.
-	if got, want := f.clock.Slept(), 183500*time.Millisecond; got != want {
+	// 0.25+0.5+1+2+4+8+16+32+60: the pacer's probes wait out a whole minute.
+	if got, want := f.clock.Slept(), 123750*time.Millisecond; got != want {
 		t.Errorf("waited %s, want %s", got, want)
 	}
 
@@ -350,7 +350,7 @@ func TestRetryHonoursServerHints(t *testing.T) {
 		{"retry-after seconds", map[string]string{"retry-after": "3"}, 3 * time.Second},
 		{"retry-after date", map[string]string{"retry-after": httpDate}, 7 * time.Second},
 		{"ms wins over seconds", map[string]string{"retry-after-ms": "20", "retry-after": "9"}, 20 * time.Millisecond},
-		{"garbage falls back to backoff", map[string]string{"retry-after": "soon"}, 500 * time.Millisecond},
+		{"garbage falls back to the pacer's first probe", map[string]string{"retry-after": "soon"}, 250 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, openaitest.Options{})
