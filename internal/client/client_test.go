@@ -296,8 +296,9 @@ func TestRetriesHintlessRateLimits(t *testing.T) {
 	if n := len(f.srv.Requests()); n != 4 {
 		t.Errorf("got %d requests, want 4 (3 rate-limited, 1 served)", n)
 	}
-	// The pacer probes after 0.25 s, 0.5 s and 1 s.
-	if got, want := f.clock.Slept(), 1750*time.Millisecond; got != want {
+	// The first request was refused, so the pacer probes after 62.5 ms,
+	// 125 ms and 250 ms.
+	if got, want := f.clock.Slept(), 437500*time.Microsecond; got != want {
 		t.Errorf("waited %s on the clock, want %s", got, want)
 	}
 	if n := f.log.count("warn"); n != 3 {
@@ -316,14 +317,14 @@ func TestRetriesHintlessRateLimits(t *testing.T) {
 }
 
 func TestRetryBackoffGrowsPastEightSecondsForRateLimits(t *testing.T) {
-	f := newFixture(t, openaitest.Options{}, func(c *client.Config) { c.MaxRetries = 9 })
+	f := newFixture(t, openaitest.Options{}, func(c *client.Config) { c.MaxRetries = 12 })
 	f.srv.SeedAdminKeys(1)
-	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultStatus, Status: 429, Times: 9})
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultStatus, Status: 429, Times: 12})
 	if _, err := f.c.ListAdminAPIKeys(context.Background(), client.ListAdminAPIKeysOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// 0.25+0.5+1+2+4+8+16+32+60: the pacer's probes wait out a whole minute.
-	if got, want := f.clock.Slept(), 123750*time.Millisecond; got != want {
+	// 0.0625+0.125+...+32+60+60: the pacer's probes wait out a whole minute.
+	if got, want := f.clock.Slept(), 183937500*time.Microsecond; got != want {
 		t.Errorf("waited %s, want %s", got, want)
 	}
 
@@ -350,7 +351,7 @@ func TestRetryHonoursServerHints(t *testing.T) {
 		{"retry-after seconds", map[string]string{"retry-after": "3"}, 3 * time.Second},
 		{"retry-after date", map[string]string{"retry-after": httpDate}, 7 * time.Second},
 		{"ms wins over seconds", map[string]string{"retry-after-ms": "20", "retry-after": "9"}, 20 * time.Millisecond},
-		{"garbage falls back to the pacer's first probe", map[string]string{"retry-after": "soon"}, 250 * time.Millisecond},
+		{"garbage falls back to the pacer's first probe", map[string]string{"retry-after": "soon"}, 62500 * time.Microsecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, openaitest.Options{})

@@ -16,8 +16,9 @@ const (
 	rateWindow = time.Minute
 	// capMargin is the percentage added to the spacing a configured cap sets.
 	capMargin = 3
-	// firstProbe is the wait before the first probe after a hint-less 429,
-	// while no rate has been learned; each failed probe doubles the wait.
+	// firstProbe is the wait before the first probe after a hint-less 429
+	// that follows a burst of four or more, while no rate has been learned;
+	// each failed probe doubles the wait.
 	firstProbe = 250 * time.Millisecond
 	// maxProbe bounds the wait between probes: a window of a minute is
 	// found within a probe of its end.
@@ -34,6 +35,9 @@ const (
 	// after each success beyond that: the probe upward that finds a higher
 	// limit, or the same one again.
 	additive = 0.01
+	// trustedCycle is the number of successes a measured acceptance needs
+	// to become the rate beyond which the pacer climbs only additively.
+	trustedCycle = 4
 	// probeFraction is the first probe's wait after a 429 once a rate is
 	// known, in spacings at the decreased rate: the refused request already
 	// took a slot.
@@ -331,7 +335,10 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 	if p.rate > 0 {
 		p.probeGap = time.Duration(probeFraction * float64(time.Second) / (decrease * p.rate))
 	} else {
-		p.probeGap = firstProbe
+		// A limiter that refused a second request at once spaces requests
+		// rather than windows them: look again sooner. Four times shorter
+		// still finds a one-minute window within ten probes.
+		p.probeGap = firstProbe * time.Duration(min(max(p.cycleCount, 1), 4)) / 4
 	}
 	p.probeGap = max(p.probeGap, p.floor)
 	if until := now.Add(p.probeGap); until.After(p.hold) {
@@ -357,9 +364,10 @@ func (p *pacer) resumeLocked(now time.Time) {
 	default:
 		r = decrease * p.failRate
 	}
-	// The limit measured is the rate known to fail, not the overshoot.
+	// A limit measured over a few successes is the rate known to fail, not
+	// the overshoot; over fewer it is noise, and the climb back may be fast.
 	ceiling := decrease * p.failRate
-	if saturated && measured > 0 {
+	if saturated && measured > 0 && n >= trustedCycle {
 		ceiling = r
 	}
 	if r <= 0 || math.IsInf(r, 0) || math.IsNaN(r) {
@@ -397,11 +405,15 @@ func (p *pacer) readHeadersLocked(h http.Header, now time.Time) bool {
 	}
 	// The budget left is the least remaining read in the period (answers
 	// overtake each other) less the attempts in flight, which it may not
-	// count yet. A reset that ends later starts a new period.
+	// count yet. A reset that ends clearly later starts a new period; one
+	// that ends a little later is the same reset, read after some latency.
 	until := now.Add(reset)
-	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil) {
+	tolerance := 10*time.Millisecond + reset/50
+	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil.Add(tolerance)) {
 		remaining = min(remaining, p.hdrRem)
-		until = p.hdrUntil
+		if p.hdrUntil.After(until) {
+			until = p.hdrUntil
+		}
 	}
 	p.hdrSeen, p.hdrAssumed, p.hdrRem, p.hdrUntil = true, false, remaining, until
 	if limit, err := strconv.Atoi(h.Get("x-ratelimit-limit-requests")); err == nil && limit > 0 {
