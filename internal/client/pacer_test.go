@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -242,7 +243,7 @@ func TestPacerWaitStopsOnCancel(t *testing.T) {
 func TestPacerWaitRefusesPastTheBudget(t *testing.T) {
 	p := newPacer(openaitest.NewFakeClock(time.Unix(0, 0)), 1)
 	p.observe(send(t, p, 0), ok, 0, false)
-	if _, err := p.wait(context.Background(), &attempts{waited: 30 * time.Second}, 80*time.Second); err != errWaitBudget {
+	if _, err := p.wait(context.Background(), &attempts{waited: 30 * time.Second}, 80*time.Second); !errors.Is(err, errWaitBudget) {
 		t.Fatalf("a wait of a minute with 50 s of budget left: %v, want errWaitBudget", err)
 	}
 }

@@ -105,7 +105,7 @@ func (l *limiter) admit(now time.Time) (time.Duration, bool, limitState) {
 			l.start = now
 		}
 		if elapsed := now.Sub(l.start); elapsed >= l.window {
-			l.start = l.start.Add(elapsed / l.window * l.window)
+			l.start = l.start.Add(elapsed - elapsed%l.window)
 			l.count = 0
 		}
 		end := l.start.Add(l.window)
