@@ -211,7 +211,12 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
-	defer func() { st.stats.learned(c.pace.learnedPerMinute()) }()
+	defer func() {
+		if st.stats != nil {
+			_, suggested := c.pace.learned()
+			st.stats.suggest(suggested)
+		}
+	}()
 	if err := c.waitTurn(req.Context()); err != nil {
 		if errors.Is(err, errWaitBudget) {
 			return "", c.rateLimitError(path, st, nil)
@@ -267,7 +272,8 @@ func CheckBaseURL(raw string) error {
 
 // rateLimitError reports a request that rate limits kept from succeeding.
 func (c *Client) rateLimitError(path string, st *attempts, last *APIError) *RateLimitError {
-	e := &RateLimitError{Method: http.MethodGet, Path: path, Waited: st.waited, Budget: c.maxRetryWait, LearnedPerMinute: c.pace.learnedPerMinute()}
+	e := &RateLimitError{Method: http.MethodGet, Path: path, Waited: st.waited, Budget: c.maxRetryWait}
+	e.LearnedPerMinute, e.SuggestedMaxRequestsPerMinute = c.pace.learned()
 	if last != nil {
 		e.Err = last
 	}

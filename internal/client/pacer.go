@@ -453,23 +453,27 @@ func (p *pacer) holdLeft() time.Duration {
 	return max(p.earliestLocked(now).Sub(now), 0)
 }
 
-// learnedPerMinute is the rate the pacer trusts, in requests a minute: the
-// rate set at the last resume, else the headers' limit over the longest
-// reset seen. While the first congestion event is unresolved it is an upper
-// bound: the requests accepted before the limiter refused, over the time
-// since the first of them. It is 0 when nothing was learned.
-func (p *pacer) learnedPerMinute() float64 {
+// learned is the limit the pacer trusts, in requests a minute, and the
+// max_requests_per_minute it suggests. The limit is the rate set at the last
+// resume, else the headers' limit over the longest reset seen. While the
+// first congestion event is unresolved it is an upper bound: the requests
+// accepted before the limiter refused, over the time since the first of
+// them. A limit learned from 429s swings around the real one, so the
+// suggestion stays a slow-down under it; one read from headers is exact.
+// Both are 0 when nothing was learned.
+func (p *pacer) learned() (perMinute float64, suggested int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
 	case p.safe > 0:
-		return p.safe * 60
+		perMinute = p.safe * 60
 	case p.hdrLimit > 0 && p.hdrWindow > 0:
-		return float64(p.hdrLimit) / p.hdrWindow.Minutes()
+		perMinute = float64(p.hdrLimit) / p.hdrWindow.Minutes()
+		return perMinute, suggestPerMinute(perMinute)
 	case p.probing && p.cycleCount > 0:
 		if span := p.clock.Now().Sub(p.cycleStart); span > 0 {
-			return float64(p.cycleCount) / span.Minutes()
+			perMinute = float64(p.cycleCount) / span.Minutes()
 		}
 	}
-	return 0
+	return perMinute, suggestPerMinute(perMinute * decrease)
 }

@@ -16,7 +16,7 @@ type RateLimitStats struct {
 	waited    time.Duration
 	tooMany   int
 	requests  int
-	perMinute float64
+	suggested int
 }
 
 // RateLimitSnapshot is what RateLimitStats collected so far.
@@ -54,7 +54,7 @@ func (s *RateLimitStats) Snapshot() RateLimitSnapshot {
 		Waited:                        s.waited,
 		TooManyRequests:               s.tooMany,
 		Requests:                      s.requests,
-		SuggestedMaxRequestsPerMinute: suggestPerMinute(s.perMinute),
+		SuggestedMaxRequestsPerMinute: s.suggested,
 	}
 }
 
@@ -85,13 +85,13 @@ func (s *RateLimitStats) addTooMany() {
 	s.tooMany++
 }
 
-func (s *RateLimitStats) learned(perMinute float64) {
+func (s *RateLimitStats) suggest(perMinute int) {
 	if s == nil || perMinute <= 0 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.perMinute = perMinute
+	s.suggested = perMinute
 }
 
 // suggestPerMinute rounds a learned rate down to a cap that stays under it.
@@ -116,6 +116,9 @@ type RateLimitError struct {
 	// first recovered, it is an upper bound: the requests accepted before
 	// the first 429, over the time since the first of them.
 	LearnedPerMinute float64
+	// SuggestedMaxRequestsPerMinute is the max_requests_per_minute that
+	// paces under the learned limit, or 0 when none was learned.
+	SuggestedMaxRequestsPerMinute int
 	// Err is the last 429 as an *APIError, or nil when the client gave up
 	// before sending because the wait alone would have exceeded the budget.
 	Err error
@@ -133,12 +136,6 @@ func (e *RateLimitError) Error() string {
 }
 
 func (e *RateLimitError) Unwrap() error { return e.Err }
-
-// SuggestedMaxRequestsPerMinute is the max_requests_per_minute that paces
-// under the learned limit, or 0 when none was learned.
-func (e *RateLimitError) SuggestedMaxRequestsPerMinute() int {
-	return suggestPerMinute(e.LearnedPerMinute)
-}
 
 // AsRateLimitError returns the *RateLimitError in err's chain, if any.
 func AsRateLimitError(err error) (*RateLimitError, bool) {

@@ -105,7 +105,7 @@ func TestRateLimitStats(t *testing.T) {
 	if got.Waited != f.clock.Slept() || got.Waited == 0 {
 		t.Errorf("waited %s, the clock slept %s", got.Waited, f.clock.Slept())
 	}
-	// 10 requests per 10 s is 60 a minute; the learned rate is a little under.
+	// 10 requests per 10 s is 60 a minute: the suggestion stays under it.
 	if s := got.SuggestedMaxRequestsPerMinute; s < 45 || s > 60 {
 		t.Errorf("suggested max_requests_per_minute %d, want 45 to 60", s)
 	}
@@ -138,7 +138,7 @@ func TestRateLimitBudgetNamesTheLearnedLimit(t *testing.T) {
 	if want := 2 / 31.75 * 60; rlErr.LearnedPerMinute < want*0.99 || rlErr.LearnedPerMinute > want*1.01 {
 		t.Errorf("learned %.2f requests a minute, want %.2f", rlErr.LearnedPerMinute, want)
 	}
-	if s := rlErr.SuggestedMaxRequestsPerMinute(); s != 3 {
+	if s := rlErr.SuggestedMaxRequestsPerMinute; s != 3 {
 		t.Errorf("suggested %d, want 3", s)
 	}
 	var apiErr *client.APIError
