@@ -206,7 +206,7 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	if len(query) > 0 {
 		endpoint += "?" + query.Encode()
 	}
-	st := &attempts{}
+	st := &attempts{stats: statsFrom(ctx)}
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptsKey{}, st), http.MethodGet, endpoint, nil)
 	if err != nil {
 		return "", fmt.Errorf("building the request for %s: %w", path, err)
@@ -214,16 +214,33 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
+	defer func() {
+		if st.stats != nil {
+			_, suggested := c.pace.learned()
+			st.stats.suggest(suggested)
+		}
+	}()
 	if err := c.waitTurn(req.Context()); err != nil {
+		if errors.Is(err, errWaitBudget) {
+			return "", c.rateLimitError(path, st, nil)
+		}
 		return "", fmt.Errorf("GET %s: %w", path, err)
 	}
 	resp, err := c.http.Do(req)
+	// An attempt the retry policy never saw is no longer in flight.
+	c.pace.release(st)
 	if err != nil {
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return "", fmt.Errorf("GET %s: %w", path, ctxErr)
+		}
+		if errors.Is(err, errWaitBudget) {
+			// The pacer refused a retry's wait: the last answer was a 429
+			// whose body is gone.
+			last := &APIError{StatusCode: st.status, RequestID: st.requestID, Method: http.MethodGet, Path: path, Attempts: st.count}
+			return st.requestID, c.rateLimitError(path, st, last)
 		}
 		return "", fmt.Errorf("GET %s failed after %d attempt(s): %w", path, st.count, err)
 	}
@@ -238,6 +255,9 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 		apiErr := newAPIError(resp, body, c.adminKey)
 		apiErr.Path = path
 		apiErr.Attempts = st.count
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return requestID, c.rateLimitError(path, st, apiErr)
+		}
 		return requestID, apiErr
 	}
 	if err := json.Unmarshal(body, out); err != nil {
@@ -253,10 +273,20 @@ func CheckBaseURL(raw string) error {
 	return err
 }
 
+// rateLimitError reports a request that rate limits kept from succeeding.
+func (c *Client) rateLimitError(path string, st *attempts, last *APIError) *RateLimitError {
+	e := &RateLimitError{Method: http.MethodGet, Path: path, Waited: st.waited, Budget: c.maxRetryWait}
+	e.LearnedPerMinute, e.SuggestedMaxRequestsPerMinute = c.pace.learned()
+	if last != nil {
+		e.Err = last
+	}
+	return e
+}
+
 // waitTurn waits for the pacer before an attempt, and says so when the wait
 // is long enough to notice.
 func (c *Client) waitTurn(ctx context.Context) error {
-	wait, err := c.pace.wait(ctx)
+	wait, err := c.pace.wait(ctx, attemptsFrom(ctx), c.maxRetryWait)
 	if wait >= time.Second {
 		c.log.Debug(ctx, "paced an OpenAI Admin API request", map[string]any{"wait": wait.String()})
 	}

@@ -301,8 +301,9 @@ func TestRetriesHintlessRateLimits(t *testing.T) {
 	if n := len(f.srv.Requests()); n != 4 {
 		t.Errorf("got %d requests, want 4 (3 rate-limited, 1 served)", n)
 	}
-	// 0.5 s, 1 s and 2 s without jitter.
-	if got, want := f.clock.Slept(), 3500*time.Millisecond; got != want {
+	// The first request was refused, so the pacer probes after 62.5 ms,
+	// 125 ms and 250 ms.
+	if got, want := f.clock.Slept(), 437500*time.Microsecond; got != want {
 		t.Errorf("waited %s on the clock, want %s", got, want)
 	}
 	if n := f.log.count("warn"); n != 3 {
@@ -321,14 +322,14 @@ func TestRetriesHintlessRateLimits(t *testing.T) {
 }
 
 func TestRetryBackoffGrowsPastEightSecondsForRateLimits(t *testing.T) {
-	f := newFixture(t, openaitest.Options{}, func(c *client.Config) { c.MaxRetries = 9 })
+	f := newFixture(t, openaitest.Options{}, func(c *client.Config) { c.MaxRetries = 12 })
 	f.srv.SeedAdminKeys(1)
-	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultStatus, Status: 429, Times: 9})
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultStatus, Status: 429, Times: 12})
 	if _, err := f.c.ListAdminAPIKeys(context.Background(), client.ListAdminAPIKeysOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// 0.5+1+2+4+8+16+32+60+60: hint-less 429s wait out a whole minute.
-	if got, want := f.clock.Slept(), 183500*time.Millisecond; got != want {
+	// 0.0625+0.125+...+32+60+60: the pacer's probes wait out a whole minute.
+	if got, want := f.clock.Slept(), 183937500*time.Microsecond; got != want {
 		t.Errorf("waited %s, want %s", got, want)
 	}
 
@@ -355,7 +356,7 @@ func TestRetryHonoursServerHints(t *testing.T) {
 		{"retry-after seconds", map[string]string{"retry-after": "3"}, 3 * time.Second},
 		{"retry-after date", map[string]string{"retry-after": httpDate}, 7 * time.Second},
 		{"ms wins over seconds", map[string]string{"retry-after-ms": "20", "retry-after": "9"}, 20 * time.Millisecond},
-		{"garbage falls back to backoff", map[string]string{"retry-after": "soon"}, 500 * time.Millisecond},
+		{"garbage falls back to the pacer's first probe", map[string]string{"retry-after": "soon"}, 62500 * time.Microsecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, openaitest.Options{})

@@ -30,3 +30,18 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// untilSleeper is a Clock that can sleep until an instant. Concurrent
+// callers waiting for the same instant then wait together: a fake clock that
+// jumps on every Sleep does not add their waits up.
+type untilSleeper interface {
+	SleepUntil(ctx context.Context, t time.Time) error
+}
+
+// sleepUntil waits on clock until t.
+func sleepUntil(ctx context.Context, clock Clock, t time.Time) error {
+	if u, ok := clock.(untilSleeper); ok {
+		return u.SleepUntil(ctx, t)
+	}
+	return clock.Sleep(ctx, t.Sub(clock.Now()))
+}

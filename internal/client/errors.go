@@ -68,8 +68,12 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // IsForbidden reports whether err is a 403 from the API.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
-// IsRateLimited reports whether err is a 429 that outlasted the retry budget.
-func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+// IsRateLimited reports whether err is a 429 that outlasted the retry budget,
+// or a *RateLimitError.
+func IsRateLimited(err error) bool {
+	_, ok := AsRateLimitError(err)
+	return ok || hasStatus(err, http.StatusTooManyRequests)
+}
 
 // IsMissingScope reports whether err says the key lacks a scope, whatever the
 // status: OpenAI has answered a missing scope with both 401 and 403.

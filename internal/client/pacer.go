@@ -2,7 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -11,97 +14,466 @@ const (
 	// rateWindow is the span the admin API's limits are reported in: a few
 	// requests per minute.
 	rateWindow = time.Minute
-	// maxInterval bounds the learned spacing between requests.
-	maxInterval = time.Minute
-	// minInterval is the first spacing a hint-less 429 sets.
-	minInterval = 50 * time.Millisecond
-	// growth multiplies the spacing on each hint-less 429.
-	growth = 1.5
 	// capMargin is the percentage added to the spacing a configured cap sets.
 	capMargin = 3
-	// probeDecay shrinks the spacing by 1/probeDecay after each success, so
-	// that it settles just above the limit and recovers when the limit rises.
-	probeDecay = 100
+	// firstProbe is the wait before the first probe after a hint-less 429
+	// that follows a burst of four or more, while no rate has been learned;
+	// each failed probe doubles the wait.
+	firstProbe = 250 * time.Millisecond
+	// maxProbe bounds the wait between probes: a window of a minute is
+	// found within a probe of its end.
+	maxProbe = time.Minute
+	// decrease multiplies the rate that met a 429 when it resumes.
+	decrease = 0.9
+	// slowStart multiplies the rate after each success while it is below
+	// the last rate known to fail; fastStart does while none is known and
+	// the limiter recovered before the first probe: the rate may be far
+	// higher than the one measured.
+	slowStart = 1.1
+	fastStart = 1.5
+	// additive is the fraction of the rate set at the last resume added
+	// after each success beyond that: the probe upward that finds a higher
+	// limit, or the same one again.
+	additive = 0.01
+	// trustedCycle is the number of successes a measured acceptance needs
+	// to become the rate beyond which the pacer climbs only additively.
+	trustedCycle = 4
+	// probeFraction is the first probe's wait after a 429 once a rate is
+	// known, in spacings at the decreased rate: the refused request already
+	// took a slot.
+	probeFraction = 0.25
 )
 
-// pacer spaces the requests of every caller of one Client. A rate-limited
-// response slows everyone: a hinted 429 holds all callers back for its wait;
-// a hint-less one multiplies the spacing between requests, but never beyond
-// the rate the API accepted over the last minute, which is the spacing a
-// per-minute window needs. Successes probe the spacing down slowly. With a
-// configured requests-per-minute cap the spacing never drops below it.
+// errWaitBudget is returned by wait when the pacer would make the request
+// wait past its budget.
+var errWaitBudget = errors.New("the wait for a rate limit would exceed the request's wait budget")
+
+// pacer spaces the requests of every caller of one Client; it knows nothing
+// of the limiter's shape, which the API does not publish.
+//
+// Without hints it learns from congestion events. The first hint-less 429
+// answering a request sent since the last event starts an event: every
+// caller is held, and one request at a time probes, waiting twice as long
+// after each refusal, until one is accepted. 429s answering requests sent
+// before the event are the same event: one event, one slow-down. On
+// resuming, the rate becomes the acceptance measured since the previous
+// resume when that measures the limiter (the first event, or a recovery that
+// took more than one probe: the limiter was saturated all along), else
+// decrease times the rate that failed. Each success then probes upward:
+// multiplicatively up to the last rate known to fail, additively beyond it,
+// until the next event. Whatever the window, the rate so converges on the
+// limit from above and from below.
+//
+// Every request in flight counts against the budget, so concurrent callers
+// do not overshoot together. Hints win: retry-after holds every caller;
+// x-ratelimit-remaining-requests and x-ratelimit-reset-requests allow that
+// many requests, those in flight included, before the reset. A configured
+// requests-per-minute cap is a floor on the spacing throughout.
 type pacer struct {
 	clock Clock
 	floor time.Duration // from the configured cap; 0 without one
 
 	mu       sync.Mutex
-	interval time.Duration // current spacing, >= floor
+	rate     float64       // learned requests per second; 0 until an event
+	safe     float64       // rate set at the last resume
+	ceiling  float64       // decrease times the last rate that failed; 0 if none is known
 	next     time.Time     // earliest start of the next request
-	accepted []time.Time   // successes in the last rateWindow, oldest first
+	hold     time.Time     // no request starts before this
+	epoch    int           // congestion events so far
+	probing  bool          // an event is unresolved: one probe at a time
+	probeOut bool          // the probe is in flight
+	probes   int           // failed probes in this event
+	probeGap time.Duration // wait before the next probe
+	inflight int
+	answered bool // a response arrived
+
+	// The current congestion cycle: since the last resume, or the start.
+	cycleStart time.Time
+	cycleCount int
+	failRate   float64 // rate of the request that started the event; 0 unpaced
+	growth     float64 // slow start's factor per success
+
+	// From x-ratelimit-* headers.
+	hdrSeen    bool
+	hdrAssumed bool // hdrRem and hdrUntil are guessed after a reset, not read
+	hdrRem     int  // the least remaining budget read in the current period
+	hdrUntil   time.Time
+	hdrLimit   int
+	hdrWindow  time.Duration // the longest reset seen with nothing left: the window
+
+	waiters map[*struct{}]context.CancelFunc // sleepers to wake on a change
+	changed chan struct{}                    // closed and replaced on a change
 }
 
 func newPacer(clock Clock, requestsPerMinute int) *pacer {
-	p := &pacer{clock: clock}
+	p := &pacer{clock: clock, waiters: map[*struct{}]context.CancelFunc{}, changed: make(chan struct{})}
 	if requestsPerMinute > 0 {
 		// Aim a little under the cap: a request that reaches a strict
 		// limiter a hair early is refused, and costs far more than the margin.
 		p.floor = rateWindow / time.Duration(requestsPerMinute) * (100 + capMargin) / 100
 	}
-	p.interval = p.floor
 	return p
 }
 
-// wait blocks until the caller's turn, which it takes.
-func (p *pacer) wait(ctx context.Context) (time.Duration, error) {
+// interval is the spacing between request starts.
+func (p *pacer) intervalLocked() time.Duration {
+	d := p.floor
+	if p.rate > 0 {
+		d = max(d, time.Duration(float64(time.Second)/p.rate))
+	}
+	return d
+}
+
+// earliestLocked is when the next request may start.
+func (p *pacer) earliestLocked(now time.Time) time.Time {
+	t := now
+	if p.next.After(t) {
+		t = p.next
+	}
+	if p.hold.After(t) {
+		t = p.hold
+	}
+	if p.hdrSeen && p.hdrRem-p.inflight <= 0 && p.hdrUntil.After(t) {
+		t = p.hdrUntil
+	}
+	return t
+}
+
+// wait blocks until the caller's turn, which it takes. It counts its waits
+// into st, and refuses with errWaitBudget a wait that would take st past
+// budget.
+func (p *pacer) wait(ctx context.Context, st *attempts, budget time.Duration) (time.Duration, error) {
+	var total time.Duration
+	for {
+		p.mu.Lock()
+		now := p.clock.Now()
+		if p.answerPendingLocked(now) {
+			// Answers take no time on the pacer's clock, and wake
+			// everyone.
+			changed := p.changed
+			p.mu.Unlock()
+			select {
+			case <-changed:
+			case <-ctx.Done():
+				return total, ctx.Err()
+			}
+			slept := max(p.clock.Now().Sub(now), 0)
+			total += slept
+			st.waited += slept
+			st.stats.addWait(slept)
+			continue
+		}
+		start := p.earliestLocked(now)
+		if !start.After(now) {
+			p.takeLocked(now, st)
+			p.mu.Unlock()
+			return total, nil
+		}
+		d := start.Sub(now)
+		if st.waited+d > budget {
+			p.mu.Unlock()
+			return total, errWaitBudget
+		}
+		key := new(struct{})
+		sctx, cancel := context.WithCancel(ctx)
+		p.waiters[key] = cancel
+		p.mu.Unlock()
+
+		_ = sleepUntil(sctx, p.clock, start)
+		cancel()
+		p.mu.Lock()
+		delete(p.waiters, key)
+		slept := min(d, max(p.clock.Now().Sub(now), 0))
+		p.mu.Unlock()
+		total += slept
+		st.waited += slept
+		st.stats.addWait(slept)
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+	}
+}
+
+// answerPendingLocked says whether the next start waits for an answer: the
+// probe's, the first ever (until then nothing says whether the API allows two
+// requests at once), or those that say whether the attempts in flight spent
+// the budget that the x-ratelimit headers left.
+func (p *pacer) answerPendingLocked(now time.Time) bool {
+	switch {
+	case p.probing && p.probeOut:
+		return true
+	case p.inflight == 0:
+		return false
+	case !p.answered:
+		return true
+	}
+	return p.hdrSeen && p.hdrRem-p.inflight <= 0 && p.hdrUntil.After(now)
+}
+
+func (p *pacer) takeLocked(now time.Time, st *attempts) {
+	p.next = now.Add(p.intervalLocked())
+	if p.cycleStart.IsZero() {
+		p.cycleStart = now
+	}
+	if p.probing {
+		p.probeOut = true
+		st.probe = true
+	}
+	if p.hdrSeen && !p.hdrUntil.After(now) {
+		// The limiter is back to its initial state: its whole limit is
+		// available until a response says otherwise.
+		p.hdrRem = max(p.hdrLimit, 1)
+		p.hdrUntil = now.Add(max(p.hdrWindow, time.Second))
+		p.hdrAssumed = true
+	}
+	p.inflight++
+	st.inflight = true
+	st.epoch = p.epoch
+	st.rate = p.rate
+	st.stats.addRequest()
+}
+
+// release forgets an attempt that ended without a response the pacer saw.
+func (p *pacer) release(st *attempts) {
 	p.mu.Lock()
-	now := p.clock.Now()
-	start := now
-	if p.next.After(now) {
-		start = p.next
+	defer p.mu.Unlock()
+	p.releaseLocked(st)
+}
+
+func (p *pacer) releaseLocked(st *attempts) {
+	if st.inflight {
+		st.inflight = false
+		p.inflight--
+		p.notifyLocked()
 	}
-	p.next = start.Add(p.interval)
-	p.mu.Unlock()
-	d := start.Sub(now)
-	if d <= 0 {
-		return 0, ctx.Err()
+	if st.probe {
+		st.probe = false
+		p.probeOut = false
+		p.wakeLocked()
 	}
-	return d, p.clock.Sleep(ctx, d)
+}
+
+// wakeLocked cuts every waiter's sleep short so that it looks again.
+func (p *pacer) wakeLocked() {
+	for key, cancel := range p.waiters {
+		cancel()
+		delete(p.waiters, key)
+	}
+	p.notifyLocked()
+}
+
+// notifyLocked wakes the waiters that wait for an answer.
+func (p *pacer) notifyLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 // observe learns from one response; resp is nil after a connection error.
 // hint is the server's retry-after, when it sent one.
-func (p *pacer) observe(resp *http.Response, hint time.Duration, hinted bool) {
+func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, hinted bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	probe := st.probe
+	p.releaseLocked(st)
 	if resp == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := p.clock.Now()
-	cutoff := now.Add(-rateWindow)
-	i := 0
-	for i < len(p.accepted) && !p.accepted[i].After(cutoff) {
-		i++
-	}
-	p.accepted = p.accepted[i:]
+	p.answered = true
+	headers := p.readHeadersLocked(resp.Header, now)
 
 	if resp.StatusCode != http.StatusTooManyRequests {
-		if resp.StatusCode < 500 {
-			p.accepted = append(p.accepted, now)
-			p.interval = max(p.floor, p.interval-p.interval/probeDecay)
+		if resp.StatusCode >= 500 {
+			return
+		}
+		p.cycleCount++
+		if p.probing && probe {
+			p.resumeLocked(now)
+			return
+		}
+		if p.rate > 0 && !p.probing && st.epoch == p.epoch {
+			if p.ceiling == 0 || p.rate < p.ceiling {
+				p.rate *= p.growth
+				if p.ceiling > 0 {
+					p.rate = min(p.rate, p.ceiling)
+				}
+			} else {
+				p.rate += additive * p.safe
+			}
 		}
 		return
 	}
-	hold := hint
-	if !hinted {
-		ceiling := maxInterval
-		if n := len(p.accepted); n > 0 {
-			ceiling = rateWindow / time.Duration(n)
+
+	st.stats.addTooMany()
+	switch {
+	case hinted:
+		if until := now.Add(hint); until.After(p.hold) {
+			p.hold = until
 		}
-		grown := max(minInterval, time.Duration(float64(p.interval)*growth))
-		p.interval = max(p.floor, p.interval, min(grown, ceiling))
-		hold = p.interval
+		return
+	case headers:
+		// The reset says when the budget is back; earliestLocked waits for it.
+		return
+	case p.probing:
+		if probe {
+			p.probes++
+			p.probeGap = min(2*p.probeGap, maxProbe)
+			if until := now.Add(p.probeGap); until.After(p.hold) {
+				p.hold = until
+			}
+		}
+		return
+	case st.epoch < p.epoch:
+		// Sent before the last event resolved: the same congestion.
+		return
 	}
-	if until := now.Add(hold); until.After(p.next) {
-		p.next = until
+	// A new congestion event: one slow-down, however many 429s answer the
+	// requests already in flight.
+	p.epoch++
+	p.probing, p.probes = true, 0
+	p.failRate = st.rate
+	if p.rate > 0 {
+		p.probeGap = time.Duration(probeFraction * float64(time.Second) / (decrease * p.rate))
+	} else {
+		// A limiter that refused a second request at once spaces requests
+		// rather than windows them: look again sooner. Four times shorter
+		// still finds a one-minute window within ten probes.
+		p.probeGap = firstProbe * time.Duration(min(max(p.cycleCount, 1), 4)) / 4
 	}
+	p.probeGap = max(p.probeGap, p.floor)
+	if until := now.Add(p.probeGap); until.After(p.hold) {
+		p.hold = until
+	}
+}
+
+// resumeLocked ends a congestion event: the probe was accepted.
+func (p *pacer) resumeLocked(now time.Time) {
+	// The cycle's acceptance rate, the probe excluded: it opens the next cycle.
+	n := p.cycleCount - 1
+	var measured float64
+	if span := now.Sub(p.cycleStart); n > 0 && span > 0 {
+		measured = float64(n) / span.Seconds()
+	}
+	saturated := p.failRate == 0 || p.probes > 0
+	var r float64
+	switch {
+	case p.failRate == 0:
+		r = measured
+	case saturated && measured > 0:
+		r = min(measured, decrease*p.failRate)
+	default:
+		r = decrease * p.failRate
+	}
+	// A limit measured over a few successes is the rate known to fail, not
+	// the overshoot; over fewer it is noise, and the climb back may be fast.
+	ceiling := decrease * p.failRate
+	if saturated && measured > 0 && n >= trustedCycle {
+		ceiling = r
+	}
+	if r <= 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+		// Nothing measurable (the first request was refused): a rate that
+		// the probe's wait allows.
+		r = 1 / now.Sub(p.cycleStart).Seconds()
+		if math.IsInf(r, 0) || math.IsNaN(r) || r <= 0 {
+			r = 1 / firstProbe.Seconds()
+		}
+	}
+	p.rate, p.safe = r, r
+	// A first probe that succeeds says only that the limiter recovers
+	// faster than it waited: the rate may be far higher, so climb fast.
+	p.growth = slowStart
+	if p.probes == 0 && p.failRate == 0 {
+		p.growth = fastStart
+	}
+	p.ceiling = 0
+	if p.failRate > 0 {
+		p.ceiling = max(ceiling, r)
+	}
+	p.probing, p.probes = false, 0
+	p.cycleStart, p.cycleCount = now, 1
+	p.next = now.Add(p.intervalLocked())
+	p.wakeLocked()
+}
+
+// readHeadersLocked takes the x-ratelimit-* budget from a response, and
+// reports whether there was one.
+func (p *pacer) readHeadersLocked(h http.Header, now time.Time) bool {
+	remaining, err1 := strconv.Atoi(h.Get("x-ratelimit-remaining-requests"))
+	reset, err2 := parseReset(h.Get("x-ratelimit-reset-requests"))
+	if err1 != nil || err2 != nil || remaining < 0 {
+		return false
+	}
+	// The budget left is the least remaining read in the period (answers
+	// overtake each other) less the attempts in flight, which it may not
+	// count yet. A reset that ends clearly later starts a new period; one
+	// that ends a little later is the same reset, read after some latency.
+	until := now.Add(reset)
+	tolerance := 10*time.Millisecond + reset/50
+	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil.Add(tolerance)) {
+		remaining = min(remaining, p.hdrRem)
+		if p.hdrUntil.After(until) {
+			until = p.hdrUntil
+		}
+	}
+	p.hdrSeen, p.hdrAssumed, p.hdrRem, p.hdrUntil = true, false, remaining, until
+	if limit, err := strconv.Atoi(h.Get("x-ratelimit-limit-requests")); err == nil && limit > 0 {
+		p.hdrLimit = limit
+	}
+	if remaining == 0 && reset > p.hdrWindow {
+		p.hdrWindow = reset
+	}
+	p.wakeLocked()
+	return true
+}
+
+// parseReset reads x-ratelimit-reset-requests: a Go-style duration such as
+// 6m0s, 1s, 120ms or 1m30.5s; a bare number is seconds.
+func parseReset(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, errors.New("no reset")
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
+			return 0, errors.New("bad reset")
+		}
+		return time.Duration(s * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, errors.New("bad reset")
+	}
+	return d, nil
+}
+
+// holdLeft is how long the pacer holds every caller from now.
+func (p *pacer) holdLeft() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.clock.Now()
+	return max(p.earliestLocked(now).Sub(now), 0)
+}
+
+// learned is the limit the pacer trusts, in requests a minute, and the
+// max_requests_per_minute it suggests. The limit is the rate set at the last
+// resume, else the headers' limit over the longest reset seen. While the
+// first congestion event is unresolved it is an upper bound: the requests
+// accepted before the limiter refused, over the time since the first of
+// them. A limit learned from 429s swings around the real one, so the
+// suggestion stays a slow-down under it; one read from headers is exact.
+// Both are 0 when nothing was learned.
+func (p *pacer) learned() (perMinute float64, suggested int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.safe > 0:
+		perMinute = p.safe * 60
+	case p.hdrLimit > 0 && p.hdrWindow > 0:
+		perMinute = float64(p.hdrLimit) / p.hdrWindow.Minutes()
+		return perMinute, suggestPerMinute(perMinute)
+	case p.probing && p.cycleCount > 0:
+		if span := p.clock.Now().Sub(p.cycleStart); span > 0 {
+			perMinute = float64(p.cycleCount) / span.Minutes()
+		}
+	}
+	return perMinute, suggestPerMinute(perMinute * decrease)
 }

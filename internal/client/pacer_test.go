@@ -2,61 +2,202 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
-func TestPacerRateLimitSlowsEveryCaller(t *testing.T) {
-	ctx := context.Background()
+var (
+	ok      = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
+	limited = &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
+)
+
+// send takes a turn for a new attempt and fails the test if it had to wait
+// longer than want.
+func send(t *testing.T, p *pacer, want time.Duration) *attempts {
+	t.Helper()
+	st := &attempts{}
+	d, err := p.wait(context.Background(), st, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != want {
+		t.Fatalf("waited %s, want %s", d, want)
+	}
+	return st
+}
+
+func (p *pacer) state() (rate float64, epoch int, probing bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rate, p.epoch, p.probing
+}
+
+// TestPacerOneSlowDownPerEvent answers four requests in flight with 429s:
+// one congestion event, one probe at a time, and the rate measured from the
+// opening burst.
+func TestPacerOneSlowDownPerEvent(t *testing.T) {
 	clock := openaitest.NewFakeClock(time.Unix(0, 0))
 	p := newPacer(clock, 0)
-	ok := &http.Response{StatusCode: http.StatusOK}
-	limited := &http.Response{StatusCode: http.StatusTooManyRequests}
 
-	// Unpaced until the API objects.
+	// Unpaced until the API objects: ten accepted at once.
 	for range 10 {
-		if d, _ := p.wait(ctx); d != 0 {
-			t.Fatalf("waited %s before any 429", d)
+		p.observe(send(t, p, 0), ok, 0, false)
+	}
+	// The first answer is in, so four go out together, and all are refused.
+	var flying []*attempts
+	for range 4 {
+		flying = append(flying, send(t, p, 0))
+	}
+	for _, st := range flying {
+		p.observe(st, limited, 0, false)
+	}
+	if _, epoch, probing := p.state(); epoch != 1 || !probing {
+		t.Fatalf("epoch %d probing %v after four 429s to requests in flight together, want one event", epoch, probing)
+	}
+	// Everyone waits for the first probe, 250 ms on; a refused probe doubles
+	// the wait, and is not a new event.
+	probe := send(t, p, 250*time.Millisecond)
+	if !probe.probe {
+		t.Fatal("the first request after the hold is not the probe")
+	}
+	p.observe(probe, limited, 0, false)
+	probe = send(t, p, 500*time.Millisecond)
+	// While the probe is out, nobody else starts.
+	started := make(chan struct{})
+	go func() {
+		st := &attempts{}
+		_, _ = p.wait(context.Background(), st, time.Hour)
+		close(started)
+	}()
+	select {
+	case <-started:
+		t.Fatal("a request started while the probe was in flight")
+	case <-time.After(20 * time.Millisecond):
+	}
+	p.observe(probe, ok, 0, false)
+	<-started
+	rate, epoch, probing := p.state()
+	if epoch != 1 || probing {
+		t.Fatalf("epoch %d probing %v after the probe was accepted", epoch, probing)
+	}
+	// Ten accepted from 0 s to 0.75 s: about 13 a second.
+	if want := 10 / 0.75; rate < want*0.99 || rate > want*1.01 {
+		t.Fatalf("rate %.2f/s after the opening burst, want %.2f", rate, want)
+	}
+}
+
+// TestPacerConvergesOnFixedWindow sweeps a fake that admits 10 requests per
+// 10 s, counted in fixed windows and refused without hints: the opening
+// burst costs one slow-down, and within 30 requests the learned rate is
+// within 25% of the limit's 1 a second, and stays there.
+func TestPacerConvergesOnFixedWindow(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(1_800_000_000, 0))
+	srv := openaitest.NewServer(openaitest.Options{Clock: clock, RateLimitRequests: 10, RateLimitWindow: 10 * time.Second,
+		RateLimitShape: openaitest.FixedWindow})
+	t.Cleanup(srv.Close)
+	keys := srv.SeedAdminKeys(8_000)
+	c, err := New(Config{AdminKey: openaitest.DefaultAdminKey, BaseURL: srv.URL(), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, firstEvents := 0, -1
+	var rates []float64
+	for page, err := range c.AdminAPIKeyPages(context.Background(), ListAdminAPIKeysOptions{}) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		p.observe(ok, 0, false)
+		served = page.Number
+		rate, epoch, _ := c.pace.state()
+		if rate > 0 && firstEvents < 0 {
+			firstEvents = epoch
+		}
+		if rate > 0 {
+			rates = append(rates, rate)
+		}
 	}
+	if served != len(keys)/PageSize {
+		t.Fatalf("served %d pages", served)
+	}
+	if firstEvents != 1 {
+		t.Fatalf("the opening burst cost %d slow-downs, want 1", firstEvents)
+	}
+	for i, r := range rates[30:] {
+		if r < 0.75 || r > 1.25 {
+			t.Fatalf("request %d after the first slow-down: rate %.2f/s, want 1/s within 25%% (rates %.2f)", 30+i, r, rates)
+		}
+	}
+	elapsed := clock.Now().Sub(time.Unix(1_800_000_000, 0))
+	// The floor is 7 windows after the first, 70 s.
+	t.Logf("80 pages in %s (floor 70s), %d requests", elapsed, len(srv.Requests()))
+	if elapsed > 70*time.Second*5/4 {
+		t.Errorf("80 pages took %s, more than 1.25 times the floor of 70s", elapsed)
+	}
+}
+
+func TestPacerHintsWin(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 0)
+	p.observe(send(t, p, 0), ok, 0, false)
 	// A hinted 429 holds back whoever asks next, not only the caller that got it.
-	p.observe(limited, 5*time.Second, true)
-	if d, _ := p.wait(ctx); d != 5*time.Second {
-		t.Fatalf("next caller waited %s after a 5 s hint, want 5s", d)
+	p.observe(send(t, p, 0), limited, 5*time.Second, true)
+	if _, epoch, _ := p.state(); epoch != 0 {
+		t.Fatal("a hinted 429 started a congestion event")
 	}
-	// Hint-less 429s grow the spacing from 50 ms by half each time, but never
-	// past the rate the API accepted in the last minute: 10 requests, 6 s.
-	p.observe(limited, 0, false)
-	if p.interval != 50*time.Millisecond {
-		t.Fatalf("spacing after one hint-less 429: %s, want 50ms", p.interval)
+	p.observe(send(t, p, 5*time.Second), ok, 0, false)
+
+	// x-ratelimit headers: 2 left until a reset 3 s away. One answer is
+	// pending, so one more may start; then everyone waits for the reset.
+	budget := &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+		"X-Ratelimit-Limit-Requests":     {"3"},
+		"X-Ratelimit-Remaining-Requests": {"2"},
+		"X-Ratelimit-Reset-Requests":     {"3s"},
+	}}
+	left := func(n string) *http.Response {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+			"X-Ratelimit-Remaining-Requests": {n},
+			"X-Ratelimit-Reset-Requests":     {"3s"},
+		}}
 	}
-	p.observe(limited, 0, false)
-	if p.interval != 75*time.Millisecond {
-		t.Fatalf("spacing after two hint-less 429s: %s, want 75ms", p.interval)
-	}
-	for range 20 {
-		p.observe(limited, 0, false)
-	}
-	if p.interval != 6*time.Second {
-		t.Fatalf("spacing after many hint-less 429s: %s, want 6s", p.interval)
-	}
-	// Every caller is spaced, not only the one that got the 429.
-	var waits []time.Duration
-	for range 3 {
-		d, _ := p.wait(ctx)
-		waits = append(waits, d)
-	}
-	if waits[0] != 6*time.Second || waits[1] != 6*time.Second || waits[2] != 6*time.Second {
-		t.Fatalf("waits %v, want 6s each", waits)
-	}
-	// Successes probe the spacing down by 1% each.
-	p.observe(ok, 0, false)
-	if want := 6*time.Second - 60*time.Millisecond; p.interval != want {
-		t.Fatalf("spacing after a success: %s, want %s", p.interval, want)
+	flying := send(t, p, 0)
+	p.observe(send(t, p, 0), budget, 0, false)
+	third := send(t, p, 0)
+	// An older answer does not raise the budget; the newest spends it.
+	p.observe(flying, left("2"), 0, false)
+	p.observe(third, left("0"), 0, false)
+	send(t, p, 3*time.Second)
+}
+
+func TestPacerInFlightCounts(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 0)
+	p.observe(send(t, p, 0), &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+		"X-Ratelimit-Remaining-Requests": {"2"},
+		"X-Ratelimit-Reset-Requests":     {"1m0s"},
+	}}, 0, false)
+	a, b := send(t, p, 0), send(t, p, 0)
+	// Two in flight spend the two left: a third waits for an answer.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var waited time.Duration
+	go func() {
+		defer wg.Done()
+		waited, _ = p.wait(context.Background(), &attempts{}, time.Hour)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	// The answer says nothing is left: the third waits for the reset.
+	p.observe(a, &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+		"X-Ratelimit-Remaining-Requests": {"0"},
+		"X-Ratelimit-Reset-Requests":     {"1m0s"},
+	}}, 0, false)
+	p.observe(b, ok, 0, false)
+	wg.Wait()
+	if waited != time.Minute {
+		t.Fatalf("the third request waited %s, want the minute to the reset", waited)
 	}
 }
 
@@ -64,23 +205,65 @@ func TestPacerFloorFromConfiguredCap(t *testing.T) {
 	clock := openaitest.NewFakeClock(time.Unix(0, 0))
 	p := newPacer(clock, 600)
 	for i := range 5 {
-		d, _ := p.wait(context.Background())
 		// 100 ms a request, plus the 3% margin.
-		if want := time.Duration(min(i, 1)) * 103 * time.Millisecond; d != want {
-			t.Fatalf("wait %d = %s, want %s", i, d, want)
+		want := time.Duration(min(i, 1)) * 103 * time.Millisecond
+		p.observe(send(t, p, want), ok, 0, false)
+	}
+	// A learned rate never goes faster than the cap.
+	p.observe(send(t, p, 103*time.Millisecond), limited, 0, false)
+	probe := send(t, p, firstProbe)
+	p.observe(probe, ok, 0, false)
+	var d time.Duration
+	for range 40 {
+		st := &attempts{}
+		d, _ = p.wait(context.Background(), st, time.Hour)
+		if d < 103*time.Millisecond {
+			t.Fatalf("waited %s under a cap of 600 a minute", d)
 		}
-		p.observe(&http.Response{StatusCode: http.StatusOK}, 0, false)
+		p.observe(st, ok, 0, false)
+	}
+	if d != 103*time.Millisecond {
+		t.Fatalf("the learned rate climbed back to %s, want the cap's 103ms", d)
 	}
 }
 
 func TestPacerWaitStopsOnCancel(t *testing.T) {
 	p := newPacer(realClock{}, 1) // one request a minute
-	if _, err := p.wait(context.Background()); err != nil {
+	if _, err := p.wait(context.Background(), &attempts{}, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	p.observe(&attempts{}, ok, 0, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := p.wait(ctx); err == nil {
+	if _, err := p.wait(ctx, &attempts{}, time.Hour); err == nil {
 		t.Fatal("a cancelled wait for the next minute returned no error")
+	}
+}
+
+func TestPacerWaitRefusesPastTheBudget(t *testing.T) {
+	p := newPacer(openaitest.NewFakeClock(time.Unix(0, 0)), 1)
+	p.observe(send(t, p, 0), ok, 0, false)
+	if _, err := p.wait(context.Background(), &attempts{waited: 30 * time.Second}, 80*time.Second); !errors.Is(err, errWaitBudget) {
+		t.Fatalf("a wait of a minute with 50 s of budget left: %v, want errWaitBudget", err)
+	}
+}
+
+func TestParseReset(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"6m0s":    6 * time.Minute,
+		"1s":      time.Second,
+		"120ms":   120 * time.Millisecond,
+		"1m30.5s": 90500 * time.Millisecond,
+		"0.5":     500 * time.Millisecond,
+		"0s":      0,
+	} {
+		if got, err := parseReset(in); err != nil || got != want {
+			t.Errorf("parseReset(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-1s", "-2"} {
+		if _, err := parseReset(in); err == nil {
+			t.Errorf("parseReset(%q) accepted", in)
+		}
 	}
 }

@@ -15,10 +15,6 @@ const (
 	initialBackoff = 500 * time.Millisecond
 	// maxBackoff caps the wait after a connection error or a 5xx.
 	maxBackoff = 8 * time.Second
-	// maxRateLimitBackoff caps the wait after a hint-less 429. The admin
-	// endpoints allow about 7-10 requests a minute and send no Retry-After,
-	// so a long sweep must be able to wait out a whole window.
-	maxRateLimitBackoff = time.Minute
 	// maxJitter is the largest fraction taken off a computed wait, so that
 	// concurrent callers do not retry in lockstep.
 	maxJitter = 0.25
@@ -33,6 +29,18 @@ type attempts struct {
 	status    int           // status of the last attempt, 0 for a connection error
 	requestID string
 	reason    string
+	// paced says the next attempt waits in the pacer, not in prepareRetry.
+	paced bool
+	// rateLimited says the last attempt was a 429.
+	rateLimited bool
+
+	// The pacer's view of the attempt in flight.
+	inflight bool    // counted in the pacer's in-flight requests
+	probe    bool    // the probe of a congestion event
+	epoch    int     // congestion events before it was sent
+	rate     float64 // the learned rate when it was sent
+
+	stats *RateLimitStats
 }
 
 type attemptsKey struct{}
@@ -48,10 +56,11 @@ func attemptsFrom(ctx context.Context) *attempts {
 // but 501 are retried, x-should-retry overrides the status, and a retry is
 // refused when its wait would exceed the request's total wait budget.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st := attemptsFrom(ctx)
 	if ctxErr := ctx.Err(); ctxErr != nil {
+		c.pace.release(st)
 		return false, ctxErr
 	}
-	st := attemptsFrom(ctx)
 	st.count++
 	st.status, st.requestID = 0, ""
 	if resp != nil {
@@ -62,19 +71,26 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if resp != nil {
 		hint, hinted = retryAfter(resp.Header, c.clock.Now())
 	}
-	c.pace.observe(resp, hint, hinted)
+	c.pace.observe(st, resp, hint, hinted)
+	st.rateLimited = resp != nil && resp.StatusCode == http.StatusTooManyRequests
 	retry, reason := retryable(resp, err)
 	if !retry || st.count > c.maxRetries {
 		return false, nil
 	}
-	wait := hint
-	if !hinted {
+	wait, paced := hint, false
+	switch {
+	case hinted:
+	case st.rateLimited:
+		// The pacer holds every caller after a hint-less 429 and lets one
+		// probe at a time; this request waits there, with the others.
+		wait, paced = c.pace.holdLeft(), true
+	default:
 		wait = c.backoff(st.count-1, resp)
 	}
 	if st.waited+wait > c.maxRetryWait {
 		return false, nil
 	}
-	st.next, st.reason = wait, reason
+	st.next, st.reason, st.paced = wait, reason, paced
 	return true, nil
 }
 
@@ -102,13 +118,11 @@ func retryable(resp *http.Response, err error) (bool, string) {
 	return false, ""
 }
 
-// backoff is the wait before retry n (0-based) when the server gives no
-// hint: exponential from initialBackoff, with jitter.
-func (c *Client) backoff(n int, resp *http.Response) time.Duration {
+// backoff is the wait before retry n (0-based) after a connection error or
+// a server error: exponential from initialBackoff, with jitter. Hint-less
+// 429s wait in the pacer instead.
+func (c *Client) backoff(n int, _ *http.Response) time.Duration {
 	ceiling := maxBackoff
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		ceiling = maxRateLimitBackoff
-	}
 	d := ceiling
 	if n < 16 {
 		d = min(initialBackoff<<n, ceiling)
@@ -156,10 +170,15 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		fields["status"] = st.status
 	}
 	c.log.Warn(ctx, "retrying OpenAI Admin API request", fields)
-	if err := c.clock.Sleep(ctx, st.next); err != nil {
-		return err
+	if !st.paced {
+		if err := c.clock.Sleep(ctx, st.next); err != nil {
+			return err
+		}
+		st.waited += st.next
+		if st.rateLimited {
+			st.stats.addWait(st.next)
+		}
 	}
-	st.waited += st.next
 	return c.waitTurn(ctx)
 }
 

@@ -38,13 +38,28 @@ func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// FakeClock is a Clock that only moves when told to. Sleep advances it at once,
-// so a client that backs off for an hour finishes instantly and the fake's rate
-// limiter sees the hour pass.
+// FakeClock is a Clock that only moves when told to. By default Sleep
+// advances it at once, so a client that backs off for an hour finishes
+// instantly and the fake's rate limiter sees the hour pass. Concurrent
+// Sleeps add up that way; concurrent SleepUntils of the same instant do not.
+//
+// For time that behaves like real time, callers that run concurrently Join
+// the clock first: while any goroutine has joined, a Sleep blocks until
+// every joined goroutine is sleeping (or has left), and then the clock jumps
+// to the earliest wake-up and wakes whoever is due, as real time would. Work
+// done between sleeps, HTTP included, takes no time on the clock.
 type FakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	slept time.Duration
+	mu       sync.Mutex
+	now      time.Time
+	slept    time.Duration
+	joined   int
+	sleepers []*sleeper
+}
+
+type sleeper struct {
+	until time.Time
+	wake  chan struct{}
+	woken bool
 }
 
 // NewFakeClock returns a FakeClock reading start.
@@ -59,8 +74,25 @@ func (c *FakeClock) Now() time.Time {
 	return c.now
 }
 
-// Sleep advances the clock by d without waiting. A done ctx wins: it returns
-// ctx.Err() and the clock does not move, as a real sleep would not have happened.
+// Join makes the calling goroutine a participant until the returned leave
+// is called: the clock moves only when every participant sleeps.
+func (c *FakeClock) Join() (leave func()) {
+	c.mu.Lock()
+	c.joined++
+	c.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.joined--
+			c.advanceLocked()
+		})
+	}
+}
+
+// Sleep waits for d on the clock. A done ctx wins: it returns ctx.Err(), and
+// a sleep cut short moves the clock no further than other sleepers do.
 func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -69,20 +101,112 @@ func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	c.slept += d
-	return nil
+	return c.sleepLocked(ctx, c.now.Add(d))
 }
 
-// Advance moves the clock forward by d without counting it as slept.
+// SleepUntil waits until the clock reads t, or returns ctx.Err() as soon as
+// ctx is done. Without participants it moves the clock to t at once, unless
+// it is already past: sleepers waiting for the same instant do not add up.
+func (c *FakeClock) SleepUntil(ctx context.Context, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if !t.After(c.now) {
+		c.mu.Unlock()
+		return nil
+	}
+	return c.sleepLocked(ctx, t)
+}
+
+// sleepLocked sleeps until t, which is after now; it unlocks c.mu.
+func (c *FakeClock) sleepLocked(ctx context.Context, t time.Time) error {
+	if c.joined == 0 {
+		c.slept += t.Sub(c.now)
+		c.now = t
+		c.mu.Unlock()
+		return nil
+	}
+	start := c.now
+	s := &sleeper{until: t, wake: make(chan struct{})}
+	c.sleepers = append(c.sleepers, s)
+	c.advanceLocked()
+	c.mu.Unlock()
+	select {
+	case <-s.wake:
+		c.mu.Lock()
+		c.slept += c.now.Sub(start)
+		c.mu.Unlock()
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !s.woken {
+			c.remove(s)
+			c.slept += c.now.Sub(start)
+			// One fewer runner may be all the others waited for.
+			c.advanceLocked()
+		}
+		return ctx.Err()
+	}
+}
+
+func (c *FakeClock) remove(s *sleeper) {
+	for i, x := range c.sleepers {
+		if x == s {
+			c.sleepers = append(c.sleepers[:i], c.sleepers[i+1:]...)
+			return
+		}
+	}
+}
+
+// advanceLocked jumps to the earliest wake-up once every participant sleeps,
+// and wakes the sleepers that are due.
+func (c *FakeClock) advanceLocked() {
+	if len(c.sleepers) == 0 || len(c.sleepers) < c.joined {
+		return
+	}
+	earliest := c.sleepers[0].until
+	for _, s := range c.sleepers[1:] {
+		if s.until.Before(earliest) {
+			earliest = s.until
+		}
+	}
+	if earliest.After(c.now) {
+		c.now = earliest
+	}
+	kept := c.sleepers[:0]
+	for _, s := range c.sleepers {
+		if s.until.After(c.now) {
+			kept = append(kept, s)
+			continue
+		}
+		s.woken = true
+		close(s.wake)
+	}
+	c.sleepers = kept
+}
+
+// Advance moves the clock forward by d without counting it as slept, and
+// wakes the sleepers it passes.
 func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+	kept := c.sleepers[:0]
+	for _, s := range c.sleepers {
+		if s.until.After(c.now) {
+			kept = append(kept, s)
+			continue
+		}
+		s.woken = true
+		close(s.wake)
+	}
+	c.sleepers = kept
 }
 
-// Slept returns the total time passed to Sleep so far.
+// Slept returns the total time passed to Sleep so far; with participants,
+// the time each sleeper actually slept, summed.
 func (c *FakeClock) Slept() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()

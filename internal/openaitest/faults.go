@@ -141,7 +141,12 @@ type mods struct {
 // applyFault carries out f. It reports whether the response is finished; if
 // not, the request is routed as usual with the returned mods.
 func (s *Server) applyFault(rw *responder, r *http.Request, f Fault) (mods, bool) {
-	rw.headers = f.Headers
+	if len(f.Headers) > 0 {
+		if rw.headers == nil {
+			rw.headers = map[string]string{}
+		}
+		maps.Copy(rw.headers, f.Headers)
+	}
 	switch f.Kind {
 	case FaultStatus:
 		status := f.Status

@@ -1,7 +1,9 @@
 package openaitest
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -125,5 +127,85 @@ func TestTokenBucketRateLimit(t *testing.T) {
 	clock.Advance(50 * time.Millisecond)
 	if code, _ := status(); code != 200 {
 		t.Fatalf("a token later: %d, want 200", code)
+	}
+}
+
+func TestFixedWindowRateLimit(t *testing.T) {
+	clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+	// 10 requests per 2.5 s, counted in windows that start at the first request.
+	s := newServer(t, Options{Clock: clock, RateLimitRequests: 10, RateLimitWindow: 2500 * time.Millisecond,
+		RateLimitShape: FixedWindow, RateLimitHeaders: true})
+	for i := range 10 {
+		r := get(t, s, adminKeysPath, nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("request %d of the window: %d", i+1, r.status)
+		}
+		if got, want := r.header.Get("x-ratelimit-remaining-requests"), fmt.Sprint(9-i); got != want {
+			t.Fatalf("request %d: remaining %q, want %s", i+1, got, want)
+		}
+		clock.Advance(100 * time.Millisecond)
+	}
+	// At 1 s the window is spent until 2.5 s; a fixed window does not slide.
+	r := get(t, s, adminKeysPath, nil)
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("11th request in the window: %d", r.status)
+	}
+	if got := r.header.Get("x-ratelimit-reset-requests"); got != "1.5s" {
+		t.Fatalf("reset on the 429: %q, want 1.5s", got)
+	}
+	if r.header.Get("x-ratelimit-limit-requests") != "10" || r.header.Get("x-ratelimit-remaining-requests") != "0" {
+		t.Fatalf("limit %q remaining %q on the 429", r.header.Get("x-ratelimit-limit-requests"), r.header.Get("x-ratelimit-remaining-requests"))
+	}
+	clock.Advance(1499 * time.Millisecond)
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("1 ms before the window ends: %d", r.status)
+	}
+	clock.Advance(time.Millisecond)
+	for i := range 10 {
+		if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d of the next window: %d", i+1, r.status)
+		}
+	}
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("the next window is spent too: %d", r.status)
+	}
+}
+
+func TestRateLimitHeadersPerShape(t *testing.T) {
+	for _, tc := range []struct {
+		shape RateLimitShape
+		burst int
+		// After 3 requests at 0 s, 1 s and 2 s of a 4-per-10-s limit.
+		limit, remaining, reset string
+	}{
+		{SlidingWindow, 0, "4", "1", "10s"}, // until the request at 2 s leaves
+		{FixedWindow, 0, "4", "1", "8s"},    // until the window that began at 0 s ends
+		{TokenBucket, 4, "4", "1", "5.5s"},  // 4 - 3 + 2 × 0.4 = 1.8 tokens left; 2.2 × 2.5 s to refill
+	} {
+		t.Run(tc.shape.String(), func(t *testing.T) {
+			clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+			s := newServer(t, Options{Clock: clock, RateLimitRequests: 4, RateLimitWindow: 10 * time.Second,
+				RateLimitShape: tc.shape, RateLimitBurst: tc.burst, RateLimitHeaders: true})
+			var r response
+			for i := range 3 {
+				if i > 0 {
+					clock.Advance(time.Second)
+				}
+				r = get(t, s, adminKeysPath, nil)
+			}
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d", r.status)
+			}
+			got := []string{r.header.Get("x-ratelimit-limit-requests"), r.header.Get("x-ratelimit-remaining-requests"), r.header.Get("x-ratelimit-reset-requests")}
+			if want := []string{tc.limit, tc.remaining, tc.reset}; !slices.Equal(got, want) {
+				t.Fatalf("limit, remaining, reset = %q, want %q", got, want)
+			}
+		})
+	}
+	// Without the option, no headers.
+	clock := NewFakeClock(time.Unix(1_800_000_000, 0))
+	s := newServer(t, Options{Clock: clock, RateLimitPerMinute: 4})
+	if r := get(t, s, adminKeysPath, nil); r.header.Get("x-ratelimit-remaining-requests") != "" {
+		t.Fatal("headers sent without RateLimitHeaders")
 	}
 }

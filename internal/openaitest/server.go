@@ -35,13 +35,24 @@ type Options struct {
 	OmitNullExpiresAt bool
 	// MissingScopeStatus is the status of FaultMissingScope: 403 (default) or 401.
 	MissingScopeStatus int
-	// RateLimitPerMinute admits at most this many requests in any sliding 60 s
-	// window of Clock; 0 means unlimited. Refused requests get a 429 envelope
-	// without retry-after headers, like the real admin API, and do not count.
+	// RateLimitPerMinute admits at most this many requests a minute; 0 means
+	// unlimited unless RateLimitRequests is set. Refused requests get a 429
+	// envelope without retry-after headers, like the real admin API, and do
+	// not count. It is shorthand for RateLimitRequests with a one-minute
+	// RateLimitWindow.
 	RateLimitPerMinute int
+	// RateLimitRequests and RateLimitWindow admit this many requests per
+	// window (default one minute), in the shape RateLimitShape says, so that
+	// "10 requests per 2.5 s" can be expressed. They win over RateLimitPerMinute.
+	RateLimitRequests int
+	RateLimitWindow   time.Duration
+	// RateLimitShape is the limiter's shape. The zero value is a sliding
+	// window, or a token bucket when RateLimitBurst is positive.
+	RateLimitShape RateLimitShape
 	// RateLimitBurst, when positive, replaces the sliding window by a token
-	// bucket of this many requests refilled at RateLimitPerMinute: requests
-	// are then spread evenly, at most a burst at a time.
+	// bucket of this many requests refilled at the limit's rate: requests
+	// are then spread evenly, at most a burst at a time. With
+	// RateLimitShape TokenBucket it defaults to 1.
 	RateLimitBurst int
 	// RateLimitHints adds retry-after-ms with the exact wait until a slot
 	// frees to rate-limit 429s.
@@ -54,6 +65,12 @@ type Options struct {
 	// UnknownFields adds fields the schema does not name to every object and
 	// list envelope; clients must ignore them.
 	UnknownFields bool
+	// RateLimitHeaders adds x-ratelimit-limit-requests,
+	// x-ratelimit-remaining-requests and x-ratelimit-reset-requests to every
+	// admitted response and to rate-limit 429s, computed from the limiter:
+	// the reset is the time until the limiter is back to its initial state
+	// (an empty window, a full bucket), rounded up to the millisecond.
+	RateLimitHeaders bool
 }
 
 // ListIDs is how list envelopes carry first_id and last_id.
@@ -91,10 +108,8 @@ type Server struct {
 	logMu sync.Mutex
 	log   []*Request
 
-	rateMu   sync.Mutex
-	tokens   float64     // token bucket: requests available now
-	refilled time.Time   // token bucket: when tokens was last brought up to date
-	admitted []time.Time // Admission times inside the current window, oldest first.
+	rateMu  sync.Mutex
+	limiter limiter
 }
 
 type projectState struct {
@@ -143,6 +158,7 @@ func NewHandler(opts Options) *Server {
 	}
 	s := &Server{
 		opts:         opts,
+		limiter:      newLimiter(opts),
 		clock:        opts.Clock,
 		keyIndex:     map[string]int{},
 		projectIndex: map[string]int{},
@@ -265,13 +281,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		rw.fail(authError(auth))
 		return
 	}
-	if wait, ok := s.admit(); !ok {
+	wait, ok, state := s.admit()
+	if state != nil && s.opts.RateLimitHeaders {
+		rw.headers = state.headers()
+	}
+	if !ok {
 		if s.opts.RateLimitHints {
-			rw.headers = map[string]string{"retry-after-ms": formatMillis(wait)}
+			if rw.headers == nil {
+				rw.headers = map[string]string{}
+			}
+			rw.headers["retry-after-ms"] = formatMillis(wait)
 		}
 		rw.fail(&apiError{
 			status:  http.StatusTooManyRequests,
-			message: fmt.Sprintf("Rate limit reached for admin API requests per min (RPM): Limit %d, Used %d, Requested 1.", s.opts.RateLimitPerMinute, s.opts.RateLimitPerMinute),
+			message: fmt.Sprintf("Rate limit reached for admin API requests per min (RPM): Limit %d, Used %d, Requested 1.", s.limiter.limit, s.limiter.limit),
 			typ:     "requests",
 			code:    ptr("rate_limit_exceeded"),
 		})
@@ -300,43 +323,6 @@ func apiPath(p string) (string, bool) {
 		return "/" + rest, true
 	}
 	return p, false
-}
-
-// admit applies the sliding-window rate limit. When it refuses, it returns how
-// long until the oldest admission leaves the window.
-func (s *Server) admit() (time.Duration, bool) {
-	limit := s.opts.RateLimitPerMinute
-	if limit <= 0 {
-		return 0, true
-	}
-	s.rateMu.Lock()
-	defer s.rateMu.Unlock()
-	// Read the clock under the lock so admissions stay in order.
-	now := s.clock.Now()
-	if burst := s.opts.RateLimitBurst; burst > 0 {
-		perToken := time.Minute / time.Duration(limit)
-		if s.refilled.IsZero() {
-			s.tokens, s.refilled = float64(burst), now
-		}
-		s.tokens = min(float64(burst), s.tokens+float64(now.Sub(s.refilled))/float64(perToken))
-		s.refilled = now
-		if s.tokens >= 1 {
-			s.tokens--
-			return 0, true
-		}
-		return time.Duration((1 - s.tokens) * float64(perToken)), false
-	}
-	cutoff := now.Add(-time.Minute)
-	i := 0
-	for i < len(s.admitted) && !s.admitted[i].After(cutoff) {
-		i++
-	}
-	s.admitted = s.admitted[i:]
-	if len(s.admitted) < limit {
-		s.admitted = append(s.admitted, now)
-		return 0, true
-	}
-	return s.admitted[0].Add(time.Minute).Sub(now), false
 }
 
 // formatMillis renders d as the float milliseconds retry-after-ms carries.

@@ -40,7 +40,13 @@ func apiErrorDiagnostic(action string, err error) diag.Diagnostic {
 	case client.IsRateLimited(err):
 		summary = "OpenAI Admin API Rate Limit Exceeded"
 		detail = fmt.Sprintf("The OpenAI Admin API kept answering 429 Too Many Requests while trying to %s, "+
-			"and the retry budget ran out. Run again later, raise max_retries, or lower -parallelism.", action)
+			"and the retry budget ran out. ", action)
+		if rlErr, ok := client.AsRateLimitError(err); ok && rlErr.SuggestedMaxRequestsPerMinute > 0 {
+			detail += fmt.Sprintf("The provider learned that the API accepts about %.1f requests a minute: set "+
+				"max_requests_per_minute = %d in the provider configuration to pace for that limit from the first "+
+				"request. ", rlErr.LearnedPerMinute, rlErr.SuggestedMaxRequestsPerMinute)
+		}
+		detail += "Run again later, raise max_retries, or lower -parallelism."
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
 		summary = "OpenAI Admin API Server Error"
 		detail = fmt.Sprintf("The OpenAI Admin API failed while trying to %s, and retries did not help. "+

@@ -2,7 +2,9 @@
 // API requests per sweep, the client's and the mapping's cost per key,
 // `terraform plan` wall time and the provider's peak RSS for 1k, 10k and 100k
 // admin keys against the fake Admin API, and a rate-limited sweep against its
-// floor. Run it with `make bench`.
+// floor, and the limiter matrix (limiters.go). Run it with `make bench`;
+// `go run ./tools/bench -limiters-only` runs only the matrix, without
+// terraform, and rewrites only its section of the report.
 //
 // The same binary doubles as a wrapper around the provider (see wrap): the
 // Terraform plugin protocol gives no other way to read the peak RSS of a
@@ -46,8 +48,40 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "the report to write")
 	runs := flag.Int("runs", 3, "terraform plan runs per size (the median is reported)")
 	pacingOnly := flag.Bool("pacing-only", false, "measure only the rate-limited sweep")
+	limitersOnly := flag.Bool("limiters-only", false, "run only the limiter matrix and rewrite only its section of the report")
+	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
 	log.SetFlags(0)
+
+	var realTime []int
+	for _, s := range strings.Split(*realRates, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			log.Fatalf("bad -limiters-real value %q", s)
+		}
+		realTime = append(realTime, n)
+	}
+	if *limitersOnly {
+		log.Printf("running the limiter matrix")
+		cells, err := runLimiterMatrix(realTime, log.Printf)
+		if err != nil {
+			log.Fatal(err)
+		}
+		section := limiterMarkdown(cells)
+		fmt.Print(section)
+		old, err := os.ReadFile(*out)
+		if err != nil && !os.IsNotExist(err) {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*out, []byte(spliceLimiters(string(old), section)), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("\nwrote %s\n", *out)
+		return
+	}
 
 	terraform := os.Getenv("TERRAFORM")
 	if terraform == "" {
@@ -66,6 +100,10 @@ func main() {
 	}
 	r, err := run(terraform, ns, *runs)
 	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("running the limiter matrix")
+	if r.limiters, err = runLimiterMatrix(realTime, log.Printf); err != nil {
 		log.Fatal(err)
 	}
 	report := r.markdown()
@@ -125,6 +163,7 @@ type results struct {
 	sizes            []sizeResult
 	pacing           []paceResult
 	floor            time.Duration
+	limiters         []limiterCell
 }
 
 func run(terraform string, sizes []int, runs int) (*results, error) {
@@ -453,6 +492,10 @@ func (r *results) markdown() markdown {
 	fmt.Fprintln(&f, "roughly. What the provider itself does, the sweep and the mapping, is the smaller part of a large plan; the plugin")
 	fmt.Fprintln(&f, "framework's processing of the returned state and Terraform's own work are the rest, and they grow with every")
 	fmt.Fprintln(&f, "value, nulls included.")
+	if len(r.limiters) > 0 {
+		fmt.Fprintln(&f)
+		f.WriteString(limiterMarkdown(r.limiters))
+	}
 	return markdown{table: t.String(), full: f.String()}
 }
 

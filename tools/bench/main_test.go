@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestParseBenchmarks(t *testing.T) {
 	out := `goos: linux
@@ -15,5 +18,33 @@ PASS`
 	}
 	if len(parseBenchmarks("no benchmarks here")) != 0 {
 		t.Error("parsed benchmarks out of nothing")
+	}
+}
+
+func TestLimiterFloor(t *testing.T) {
+	for _, tc := range []struct {
+		shape  limiterShape
+		perMin int
+		want   time.Duration
+	}{
+		{limiterShapes[0], 10, 6 * time.Minute},              // 7 bursts of 10, a minute apart
+		{limiterShapes[1], 240, 15 * time.Second},            // 7 bursts, 2.5 s apart
+		{limiterShapes[2], 60, 61 * time.Second},             // one at once, then one a second
+		{limiterShapes[3], 1200, 52 * 50 * time.Millisecond}, // ten at once, then one per 50 ms
+	} {
+		if got := limiterFloor(tc.shape, tc.perMin, 62); got != tc.want {
+			t.Errorf("%s at %d/min: floor %s, want %s", tc.shape.name, tc.perMin, got, tc.want)
+		}
+	}
+}
+
+func TestSpliceLimiters(t *testing.T) {
+	section := limiterHeading + "\n\nnew\n"
+	if got := spliceLimiters("# B\n\n## A\n\nx\n", section); got != "# B\n\n## A\n\nx\n\n"+section {
+		t.Errorf("appended: %q", got)
+	}
+	old := "# B\n\n" + limiterHeading + "\n\nold\n\n## Z\n\nz\n"
+	if got, want := spliceLimiters(old, section), "# B\n\n"+section+"\n## Z\n\nz\n"; got != want {
+		t.Errorf("replaced: %q, want %q", got, want)
 	}
 }
