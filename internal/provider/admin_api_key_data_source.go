@@ -48,6 +48,8 @@ func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, report := watchRateLimits(ctx)
+	defer report(&resp.Diagnostics)
 	var id types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
 	if resp.Diagnostics.HasError() {

@@ -103,6 +103,8 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, report := watchRateLimits(ctx)
+	defer report(&resp.Diagnostics)
 	var order types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
 	if resp.Diagnostics.HasError() {

@@ -125,6 +125,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, report := watchRateLimits(ctx)
+	defer report(&resp.Diagnostics)
 	var includeArchived types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived_projects"), &includeArchived)...)
 	if resp.Diagnostics.HasError() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -90,4 +91,34 @@ func cause(err error) string {
 		fmt.Fprintf(&b, "Error: %s\n", err)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// slowReadThreshold is how long the requests of a read may wait on rate
+// limits, added up, before the read says so.
+const slowReadThreshold = time.Minute
+
+// watchRateLimits returns a context whose requests record what they spend on
+// rate limits, and a report to defer: a read that waited more than
+// slowReadThreshold ends with a warning saying how long, how many 429s it
+// got, and what max_requests_per_minute would have avoided them.
+func watchRateLimits(ctx context.Context) (context.Context, func(*diag.Diagnostics)) {
+	stats := &client.RateLimitStats{}
+	return client.WithRateLimitStats(ctx, stats), func(diags *diag.Diagnostics) {
+		s := stats.Snapshot()
+		if s.Waited <= slowReadThreshold {
+			return
+		}
+		detail := fmt.Sprintf("The %d requests of this read spent %s in all waiting on the OpenAI Admin API's rate limit "+
+			"(the waits of requests made at the same time add up), and received %d 429 Too Many Requests responses.",
+			s.Requests, s.Waited.Round(time.Second), s.TooManyRequests)
+		if s.SuggestedMaxRequestsPerMinute > 0 {
+			detail += fmt.Sprintf(" Set max_requests_per_minute = %d in the provider configuration: the provider then "+
+				"spaces its requests under that limit from the first one instead of learning it from 429s.",
+				s.SuggestedMaxRequestsPerMinute)
+		} else {
+			detail += " Set max_requests_per_minute in the provider configuration a little below the organization's " +
+				"Admin API limit to space the requests from the first one."
+		}
+		diags.AddWarning("Slow Read: OpenAI Admin API Rate Limit", detail)
+	}
 }

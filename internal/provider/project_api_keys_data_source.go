@@ -101,6 +101,8 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, report := watchRateLimits(ctx)
+	defer report(&resp.Diagnostics)
 	var projectID, access types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &projectID)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("owner_project_access"), &access)...)

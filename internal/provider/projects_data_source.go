@@ -84,6 +84,8 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, report := watchRateLimits(ctx)
+	defer report(&resp.Diagnostics)
 	var includeArchived types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived"), &includeArchived)...)
 	if resp.Diagnostics.HasError() {

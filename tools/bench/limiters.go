@@ -300,11 +300,17 @@ const limiterHeading = "## Limiter matrix"
 // spliceLimiters replaces the limiter section of an existing report, or
 // appends one.
 func spliceLimiters(report, section string) string {
-	if i := strings.Index(report, limiterHeading); i >= 0 {
-		rest := report[i+len(limiterHeading):]
+	return spliceSection(report, limiterHeading, section)
+}
+
+// spliceSection replaces the section under heading of an existing report,
+// up to the next "## " heading, or appends it.
+func spliceSection(report, heading, section string) string {
+	if i := strings.Index(report, heading); i >= 0 {
+		rest := report[i+len(heading):]
 		end := len(report)
 		if j := strings.Index(rest, "\n## "); j >= 0 {
-			end = i + len(limiterHeading) + j + 1
+			end = i + len(heading) + j + 1
 		}
 		return report[:i] + section + tail(report[end:])
 	}

@@ -49,6 +49,7 @@ func main() {
 	runs := flag.Int("runs", 3, "terraform plan runs per size (the median is reported)")
 	pacingOnly := flag.Bool("pacing-only", false, "measure only the rate-limited sweep")
 	limitersOnly := flag.Bool("limiters-only", false, "run only the limiter matrix and rewrite only its section of the report")
+	orgOnly := flag.Bool("organization-only", false, "run only the openai_api_keys organization benchmark and rewrite only its section of the report")
 	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
 	log.SetFlags(0)
@@ -86,6 +87,23 @@ func main() {
 	terraform := os.Getenv("TERRAFORM")
 	if terraform == "" {
 		log.Fatal("set TERRAFORM to a terraform binary (make bench does)")
+	}
+	if *orgOnly {
+		org, err := runOrganizationOnly(terraform, *runs)
+		if err != nil {
+			log.Fatal(err)
+		}
+		section := org.section()
+		fmt.Print(section)
+		old, err := os.ReadFile(*out)
+		if err != nil && !os.IsNotExist(err) {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*out, []byte(spliceSection(string(old), orgHeading, section)), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("\nwrote %s\n", *out)
+		return
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -164,6 +182,49 @@ type results struct {
 	pacing           []paceResult
 	floor            time.Duration
 	limiters         []limiterCell
+	org              *orgResult
+}
+
+// setup builds the provider and its RSS-reading wrapper into work and writes
+// a CLI configuration that points Terraform at them; it returns its path.
+func setup(work string) (string, error) {
+	log.Printf("building the provider")
+	bin := filepath.Join(work, "bin")
+	if err := goBuild(filepath.Join(work, "real", "terraform-provider-openai"), "."); err != nil {
+		return "", err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return "", err
+	}
+	if err := copyFile(self, filepath.Join(bin, "terraform-provider-openai")); err != nil {
+		return "", err
+	}
+	rc := filepath.Join(work, "terraformrc")
+	return rc, os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/keycensus/openai" = %q
+  }
+  direct {}
+}
+`, bin)), 0o644)
+}
+
+// runOrganizationOnly measures only the organization-wide inventory.
+func runOrganizationOnly(terraform string, runs int) (*orgResult, error) {
+	work, err := os.MkdirTemp("", "openai-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+	rc, err := setup(work)
+	if err != nil {
+		return nil, err
+	}
+	return organizationBench(terraform, work, rc, runs)
 }
 
 func run(terraform string, sizes []int, runs int) (*results, error) {
@@ -179,30 +240,8 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 		return nil, fmt.Errorf("terraform version: %w", err)
 	}
 	r.terraformVersion = strings.SplitN(string(out), "\n", 2)[0]
-
-	log.Printf("building the provider")
-	bin := filepath.Join(work, "bin")
-	if err := goBuild(filepath.Join(work, "real", "terraform-provider-openai"), "."); err != nil {
-		return nil, err
-	}
-	self, err := os.Executable()
+	rc, err := setup(work)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		return nil, err
-	}
-	if err := copyFile(self, filepath.Join(bin, "terraform-provider-openai")); err != nil {
-		return nil, err
-	}
-	rc := filepath.Join(work, "terraformrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/keycensus/openai" = %q
-  }
-  direct {}
-}
-`, bin)), 0o644); err != nil {
 		return nil, err
 	}
 
@@ -224,6 +263,10 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 			s.sweepNsPerKey, s.sweepBPerKey, s.mapNsPerKey, s.mapBPerKey, s.readNs = m[0], m[1], m[2], m[3], m[4]
 		}
 		r.sizes = append(r.sizes, s)
+	}
+
+	if r.org, err = organizationBench(terraform, work, rc, runs); err != nil {
+		return nil, err
 	}
 
 	log.Printf("sweeping 10,000 keys under a limit of 600 requests a minute")
@@ -492,6 +535,10 @@ func (r *results) markdown() markdown {
 	fmt.Fprintln(&f, "roughly. What the provider itself does, the sweep and the mapping, is the smaller part of a large plan; the plugin")
 	fmt.Fprintln(&f, "framework's processing of the returned state and Terraform's own work are the rest, and they grow with every")
 	fmt.Fprintln(&f, "value, nulls included.")
+	if r.org != nil {
+		fmt.Fprintln(&f)
+		f.WriteString(r.org.section())
+	}
 	if len(r.limiters) > 0 {
 		fmt.Fprintln(&f)
 		f.WriteString(limiterMarkdown(r.limiters))
