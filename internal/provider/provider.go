@@ -137,9 +137,12 @@ func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"max_requests_per_minute": schema.Int64Attribute{
 				MarkdownDescription: "Spaces all requests of this provider evenly, at most this many a minute, across every " +
-					"data source read concurrently. By default there is no fixed cap: after a `429` the provider holds " +
-					"back every request and spaces them by the rate the API accepted in the last minute. Set it just below " +
-					"the organization's Admin API limit to avoid `429`s altogether in large inventories.",
+					"data source read concurrently, requests in flight included. By default there is no fixed cap: the " +
+					"provider follows the API's `Retry-After` and `x-ratelimit-*` headers when it sends them, and otherwise " +
+					"learns the limit from `429`s, slowing down once per burst of `429`s and probing back up after each " +
+					"success. Set it just below the organization's Admin API limit to avoid `429`s altogether in large " +
+					"inventories; a read whose requests waited more than a minute on the rate limit ends with a warning " +
+					"that suggests a value.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 6000)},
 			},
