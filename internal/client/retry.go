@@ -85,7 +85,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		// probe at a time; this request waits there, with the others.
 		wait, paced = c.pace.holdLeft(), true
 	default:
-		wait = c.backoff(st.count-1, resp)
+		wait = c.backoff(st.count - 1)
 	}
 	if st.waited+wait > c.maxRetryWait {
 		return false, nil
@@ -121,7 +121,7 @@ func retryable(resp *http.Response, err error) (bool, string) {
 // backoff is the wait before retry n (0-based) after a connection error or
 // a server error: exponential from initialBackoff, with jitter. Hint-less
 // 429s wait in the pacer instead.
-func (c *Client) backoff(n int, _ *http.Response) time.Duration {
+func (c *Client) backoff(n int) time.Duration {
 	ceiling := maxBackoff
 	d := ceiling
 	if n < 16 {
@@ -168,6 +168,13 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	}
 	if st.status != 0 {
 		fields["status"] = st.status
+	}
+	if st.rateLimited {
+		// What the pacer learned, so that a slow read explains itself.
+		if perMinute, suggested := c.pace.learned(); perMinute > 0 {
+			fields["learned_requests_per_minute"] = math.Round(perMinute*10) / 10
+			fields["suggested_max_requests_per_minute"] = suggested
+		}
 	}
 	c.log.Warn(ctx, "retrying OpenAI Admin API request", fields)
 	if !st.paced {
