@@ -175,6 +175,11 @@ func (c *FakeClock) advanceLocked() {
 	if earliest.After(c.now) {
 		c.now = earliest
 	}
+	c.wakeDueLocked()
+}
+
+// wakeDueLocked wakes the sleepers whose time has come.
+func (c *FakeClock) wakeDueLocked() {
 	kept := c.sleepers[:0]
 	for _, s := range c.sleepers {
 		if s.until.After(c.now) {
@@ -193,16 +198,7 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-	kept := c.sleepers[:0]
-	for _, s := range c.sleepers {
-		if s.until.After(c.now) {
-			kept = append(kept, s)
-			continue
-		}
-		s.woken = true
-		close(s.wake)
-	}
-	c.sleepers = kept
+	c.wakeDueLocked()
 }
 
 // Slept returns the total time passed to Sleep so far; with participants,
