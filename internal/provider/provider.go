@@ -124,8 +124,9 @@ func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: connection errors, "+
 					"408, 409, 429 and 5xx responses. Defaults to `%d`. Waits follow `Retry-After` when the API sends it, "+
-					"else grow exponentially from 0.5 s up to 8 s (up to 60 s after a rate limit), and one request "+
-					"waits at most %s in total. `0` disables retries.", client.DefaultMaxRetries, client.DefaultMaxRetryWait),
+					"else grow exponentially from 0.5 s up to 8 s; after a `429` without `Retry-After` the provider probes "+
+					"after 62.5 ms or 0.25 s, doubling up to 60 s. One request waits at most %s in total, pacing "+
+					"included. `0` disables retries.", client.DefaultMaxRetries, client.DefaultMaxRetryWait),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
