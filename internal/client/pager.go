@@ -30,11 +30,15 @@ type Page[T any] struct {
 	RequestID string
 }
 
+// listResponse is a list page. The schema requires data and has_more: Data is
+// nil when data is absent or null (an empty array decodes as empty, not nil),
+// and HasMore is a pointer, so that a page without them is an error rather
+// than an early end.
 type listResponse[T any] struct {
 	Data    []T     `json:"data"`
 	FirstID *string `json:"first_id"`
 	LastID  *string `json:"last_id"`
-	HasMore bool    `json:"has_more"`
+	HasMore *bool   `json:"has_more"`
 }
 
 type listing[T any] struct {
@@ -82,6 +86,12 @@ func pages[T any](ctx context.Context, c *Client, l listing[T]) iter.Seq2[Page[T
 				yield(Page[T]{}, err)
 				return
 			}
+			if resp.Data == nil || resp.HasMore == nil {
+				yield(Page[T]{}, &DecodeError{Method: http.MethodGet, Path: l.path, StatusCode: http.StatusOK, RequestID: requestID,
+					Err: fmt.Errorf("page %d has no data or no has_more, which the API schema requires", n)})
+				return
+			}
+			more := *resp.HasMore
 			for i := range resp.Data {
 				if l.id(&resp.Data[i]) == "" {
 					fail(fmt.Sprintf("element %d of the page has no id", i+1), requestID)
@@ -102,7 +112,7 @@ func pages[T any](ctx context.Context, c *Client, l listing[T]) iter.Seq2[Page[T
 			}
 			c.log.Debug(ctx, "listed a page", map[string]any{
 				"path": l.path, "page": n, "items": len(resp.Data), "total": total,
-				"after": cursor, "has_more": resp.HasMore, "request_id": requestID,
+				"after": cursor, "has_more": more, "request_id": requestID,
 			})
 			if n%progressEvery == 0 {
 				c.log.Info(ctx, "listing progress", map[string]any{"path": l.path, "pages": n, "items": total})
@@ -114,15 +124,15 @@ func pages[T any](ctx context.Context, c *Client, l listing[T]) iter.Seq2[Page[T
 					"path": l.path, "page": n, "last_id": *resp.LastID, "last_element_id": next, "request_id": requestID,
 				})
 			}
-			if resp.HasMore && len(resp.Data) == 0 {
+			if more && len(resp.Data) == 0 {
 				fail("the API reported more results but returned an empty page", requestID)
 				return
 			}
-			if resp.HasMore && (next == cursor || seen[next]) {
+			if more && (next == cursor || seen[next]) {
 				fail(fmt.Sprintf("the API returned the cursor %q again, so paging would loop", next), requestID)
 				return
 			}
-			if !yield(Page[T]{Items: resp.Data, Number: n, Total: total, RequestID: requestID}, nil) || !resp.HasMore {
+			if !yield(Page[T]{Items: resp.Data, Number: n, Total: total, RequestID: requestID}, nil) || !more {
 				return
 			}
 			seen[next] = true

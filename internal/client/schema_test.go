@@ -152,3 +152,36 @@ func TestOffSchemaResponsesKeepNulls(t *testing.T) {
 		}
 	}
 }
+
+// A page without the data or has_more the schema requires is an error, not
+// the end of the list.
+func TestPageWithoutDataOrHasMoreFails(t *testing.T) {
+	for name, body := range map[string]string{
+		"no has_more":    `{"object":"list","data":[{"id":"proj_a","created_at":1}]}`,
+		"null has_more":  `{"object":"list","data":[{"id":"proj_a","created_at":1}],"has_more":null}`,
+		"no data":        `{"object":"list","has_more":false}`,
+		"null data":      `{"object":"list","data":null,"has_more":false}`,
+		"empty and done": `{"object":"list","data":[],"has_more":false}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = fmt.Fprint(w, body)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := client.New(client.Config{AdminKey: "sk-admin-test", BaseURL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			projects, err := c.ListProjects(context.Background(), client.ListProjectsOptions{})
+			var decErr *client.DecodeError
+			switch {
+			case name == "empty and done":
+				if err != nil || len(projects) != 0 {
+					t.Fatalf("got %v, %v; want an empty list", projects, err)
+				}
+			case !errors.As(err, &decErr) || !strings.Contains(err.Error(), "no data or no has_more"):
+				t.Fatalf("got %d projects, %v; want a DecodeError", len(projects), err)
+			}
+		})
+	}
+}
