@@ -205,25 +205,25 @@ func TestPacerFloorFromConfiguredCap(t *testing.T) {
 	clock := openaitest.NewFakeClock(time.Unix(0, 0))
 	p := newPacer(clock, 600)
 	for i := range 5 {
-		// 100 ms a request, plus the 3% margin.
-		want := time.Duration(min(i, 1)) * 103 * time.Millisecond
+		// 100 ms a request, plus the 1% margin.
+		want := time.Duration(min(i, 1)) * 101 * time.Millisecond
 		p.observe(send(t, p, want), ok, 0, false)
 	}
 	// A learned rate never goes faster than the cap.
-	p.observe(send(t, p, 103*time.Millisecond), limited, 0, false)
+	p.observe(send(t, p, 101*time.Millisecond), limited, 0, false)
 	probe := send(t, p, firstProbe)
 	p.observe(probe, ok, 0, false)
 	var d time.Duration
 	for range 40 {
 		st := &attempts{}
 		d, _ = p.wait(context.Background(), st, time.Hour)
-		if d < 103*time.Millisecond {
+		if d < 101*time.Millisecond {
 			t.Fatalf("waited %s under a cap of 600 a minute", d)
 		}
 		p.observe(st, ok, 0, false)
 	}
-	if d != 103*time.Millisecond {
-		t.Fatalf("the learned rate climbed back to %s, want the cap's 103ms", d)
+	if d != 101*time.Millisecond {
+		t.Fatalf("the learned rate climbed back to %s, want the cap's 101ms", d)
 	}
 }
 

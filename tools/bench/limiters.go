@@ -278,7 +278,7 @@ func limiterMarkdown(cells []limiterCell) string {
 	fmt.Fprintln(&b, "- **Floor**, for N = 62 accepted requests, the first at time 0: a window admits a burst of 10 per window, so")
 	fmt.Fprintln(&b, "  (⌈N/10⌉ − 1) windows; a bucket of b admits b at once, then one per 60/R s, so (N − b)·60/R s.")
 	fmt.Fprintln(&b, "- **Modes.** *learned*: no hints, no cap, the client learns from 429s. *capped*: `max_requests_per_minute = R`")
-	fmt.Fprintln(&b, "  (the client spaces requests evenly, 3% under the cap, so it cannot use a burst: its own floor is 61·60/R·1.03 s).")
+	fmt.Fprintln(&b, "  (the client spaces requests evenly, 1% under the cap, so it cannot use a burst: its own floor is 61·60/R·1.01 s).")
 	fmt.Fprintln(&b, "  *headers*: the fake sends `x-ratelimit-limit-requests`, `x-ratelimit-remaining-requests` and")
 	fmt.Fprintln(&b, "  `x-ratelimit-reset-requests` (time until the limiter is back to its initial state) on every response.")
 	fmt.Fprintln(&b, "- **Clock.** *fake*: client and fake share a `FakeClock` that every sweeping goroutine joins, so it moves only when")
