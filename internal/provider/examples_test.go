@@ -75,6 +75,15 @@ func TestAccComplianceExample(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The harness serves the provider as registry.terraform.io/<namespace>/openai.
+	// Terraform finds an implied "openai" there by itself; OpenTofu would look
+	// in its own registry, so name the address when a namespace is set.
+	if ns := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); ns != "" {
+		versions := fmt.Sprintf("terraform {\n  required_providers {\n    openai = { source = %q }\n  }\n}\n", "registry.terraform.io/"+ns+"/openai")
+		if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f := newAccFixture(t, openaitest.Options{})
 	f.srv.LoadSampleOrganization()
 	// The example configures the provider from the environment.

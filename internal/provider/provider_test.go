@@ -24,6 +24,8 @@ type accFixture struct {
 	srv          *openaitest.Server
 	clock        *openaitest.FakeClock
 	maxListItems int
+	// maxRetryWait overrides the client's default wait budget per request.
+	maxRetryWait time.Duration
 }
 
 func newAccFixture(t *testing.T, opts openaitest.Options) *accFixture {
@@ -40,8 +42,9 @@ func (f *accFixture) factories() map[string]func() (tfprotov6.ProviderServer, er
 		"openai": providerserver.NewProtocol6WithError(&openaiProvider{
 			version: "test",
 			clientConfig: client.Config{
-				Clock:  f.clock,
-				Jitter: func() float64 { return 0 },
+				Clock:        f.clock,
+				Jitter:       func() float64 { return 0 },
+				MaxRetryWait: f.maxRetryWait,
 			},
 			maxListItems: f.maxListItems,
 		}),
