@@ -123,13 +123,6 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 	adminKeysState.set(ctx, resp, map[string]tftypes.Value{"order": stringValue(order.ValueString())}, keys, d.data.maxListItems)
 }
 
-// adminAPIKeys sweeps the admin API keys once per provider instance and order.
-func (p *providerData) adminAPIKeys(ctx context.Context, order client.Order) ([]client.AdminAPIKey, error) {
-	return p.adminKeySweeps.do(ctx, string(order), func(ctx context.Context) ([]client.AdminAPIKey, error) {
-		return p.client.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{Order: order})
-	})
-}
-
 func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {
 	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
 	values["expires_at"] = nullableInt64(k.ExpiresAt)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -164,6 +163,10 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 		mu      sync.Mutex
 		deleted []int
 		done    int
+		// The first failure, and its project: the errgroup only carries
+		// the error, and the ones after it are mostly the cancellation.
+		failure error
+		failed  *client.Project
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(projectSweepConcurrency)
@@ -176,8 +179,12 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 			switch {
 			case client.IsNotFound(err):
 				deleted = append(deleted, i)
+				return nil
 			case err != nil:
-				return &projectError{project: pr, err: err}
+				if failure == nil {
+					failure, failed = err, pr
+				}
+				return err
 			}
 			perProject[i] = keys
 			done++
@@ -187,13 +194,8 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		var pe *projectError
-		if !errors.As(err, &pe) {
-			diags.Append(apiErrorDiagnostic("list the keys of every project", err))
-			return nil, diags
-		}
-		diags.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %s", pe.describe()), pe.err))
+	if g.Wait() != nil {
+		diags.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %s", projectLabel(failed)), failure))
 		return nil, diags
 	}
 
@@ -202,7 +204,7 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 		diags.AddWarning("Project Deleted During the Read",
 			fmt.Sprintf("The project %s was listed, but answered 404 Not Found when its API keys were read: it was "+
 				"most likely deleted in between. Its keys are left out of openai_api_keys. Plan again to confirm.",
-				(&projectError{project: pr}).describe()))
+				projectLabel(pr)))
 	}
 
 	total := len(admin)
@@ -221,37 +223,12 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 	return all, diags
 }
 
-// projectError is a failed read of one project's keys.
-type projectError struct {
-	project *client.Project
-	err     error
-}
-
-func (e *projectError) Error() string { return e.describe() + ": " + e.err.Error() }
-func (e *projectError) Unwrap() error { return e.err }
-
-// describe names the project by id and, when it has one, name.
-func (e *projectError) describe() string {
-	if e.project.Name != nil && *e.project.Name != "" {
-		return fmt.Sprintf("%q (%s)", *e.project.Name, e.project.ID)
+// projectLabel names a project by name and id, or by id when it has no name.
+func projectLabel(p *client.Project) string {
+	if p.Name != nil && *p.Name != "" {
+		return fmt.Sprintf("%q (%s)", *p.Name, p.ID)
 	}
-	return strconv.Quote(e.project.ID)
-}
-
-// projects sweeps the projects once per provider instance and arguments.
-func (p *providerData) projects(ctx context.Context, opts client.ListProjectsOptions) ([]client.Project, error) {
-	return p.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
-		return p.client.ListProjects(ctx, opts)
-	})
-}
-
-// projectAPIKeys sweeps one project's keys once per provider instance and
-// arguments.
-func (p *providerData) projectAPIKeys(ctx context.Context, projectID, access string) ([]client.ProjectAPIKey, error) {
-	opts := client.ListProjectAPIKeysOptions{OwnerProjectAccess: access}
-	return p.projectKeySweeps.do(ctx, projectID+"\x00"+access, func(ctx context.Context) ([]client.ProjectAPIKey, error) {
-		return p.client.ListProjectAPIKeys(ctx, projectID, opts)
-	})
+	return strconv.Quote(p.ID)
 }
 
 func anyKeyValues(k *anyKey) map[string]tftypes.Value {

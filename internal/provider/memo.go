@@ -2,8 +2,36 @@ package provider
 
 import (
 	"context"
+	"strconv"
 	"sync"
+
+	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
+
+// The sweeps every data source reads through, once per provider instance
+// and arguments: data sources with the same arguments share one.
+
+// adminAPIKeys sweeps the admin API keys in order.
+func (p *providerData) adminAPIKeys(ctx context.Context, order client.Order) ([]client.AdminAPIKey, error) {
+	return p.adminKeySweeps.do(ctx, string(order), func(ctx context.Context) ([]client.AdminAPIKey, error) {
+		return p.client.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{Order: order})
+	})
+}
+
+// projects sweeps the projects.
+func (p *providerData) projects(ctx context.Context, opts client.ListProjectsOptions) ([]client.Project, error) {
+	return p.projectSweeps.do(ctx, strconv.FormatBool(opts.IncludeArchived), func(ctx context.Context) ([]client.Project, error) {
+		return p.client.ListProjects(ctx, opts)
+	})
+}
+
+// projectAPIKeys sweeps one project's keys with an owner access filter.
+func (p *providerData) projectAPIKeys(ctx context.Context, projectID, access string) ([]client.ProjectAPIKey, error) {
+	opts := client.ListProjectAPIKeysOptions{OwnerProjectAccess: access}
+	return p.projectKeySweeps.do(ctx, projectID+"\x00"+access, func(ctx context.Context) ([]client.ProjectAPIKey, error) {
+		return p.client.ListProjectAPIKeys(ctx, projectID, opts)
+	})
+}
 
 // memo runs each keyed sweep of the API once per provider instance. Terraform
 // reads data sources concurrently; callers that arrive while a sweep is under
