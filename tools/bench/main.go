@@ -12,13 +12,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"log"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -370,41 +368,19 @@ output "keys" { value = length(data.openai_admin_api_keys.all.ids) }
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
 		return s, err
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_BASE_URL="+srv.URL(),
-		envWrapBinary+"="+filepath.Join(work, "real", "terraform-provider-openai"), envWrapRSS+"="+rssDir)
-	for i := 0; i < runs; i++ {
-		cmd := exec.Command(terraform, "-chdir="+dir, "plan", "-input=false", "-lock=false", "-no-color", "-refresh=false")
-		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		if err := cmd.Run(); err != nil {
-			return s, fmt.Errorf("terraform plan of %d keys: %w\n%s", n, err, out.String())
-		}
-		s.planWalls = append(s.planWalls, time.Since(start))
-		if !strings.Contains(out.String(), fmt.Sprintf("keys = %d", n)) {
-			return s, fmt.Errorf("terraform plan of %d keys did not report them all:\n%s", n, out.String())
-		}
-	}
-	sorted := slices.Clone(s.planWalls)
-	slices.Sort(sorted)
-	s.planWall = sorted[len(sorted)/2]
-	s.requests = float64(srv.CountRequests("/organization/admin_api_keys")) / float64(runs)
-
-	entries, err := os.ReadDir(rssDir)
-	if err != nil {
-		return s, err
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(rssDir, e.Name()))
+	env := planEnv(work, rc, srv.URL(), rssDir)
+	for range runs {
+		wall, err := planOnce(terraform, dir, env, n)
 		if err != nil {
 			return s, err
 		}
-		kib, _ := strconv.ParseFloat(string(b), 64)
-		s.rssMiB = math.Max(s.rssMiB, kib/1024)
+		s.planWalls = append(s.planWalls, wall)
 	}
-	return s, nil
+	s.planWall = median(s.planWalls)
+	s.requests = float64(srv.CountRequests("/organization/admin_api_keys")) / float64(runs)
+	var err error
+	s.rssMiB, err = peakRSS(rssDir)
+	return s, err
 }
 
 // pacedSweep lists 10,000 keys, in real time, from a fake that admits 600

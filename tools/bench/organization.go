@@ -110,9 +110,7 @@ func organizationBench(terraform, work, rc string, runs int) (*orgResult, error)
 		}
 		r.planWalls = append(r.planWalls, wall)
 	}
-	sorted := slices.Clone(r.planWalls)
-	slices.Sort(sorted)
-	r.planWall = sorted[len(sorted)/2]
+	r.planWall = median(r.planWalls)
 	r.requests = float64(len(srv.Requests())) / float64(runs)
 	var err error
 	if r.rssMiB, err = peakRSS(rssDir); err != nil {
@@ -195,6 +193,13 @@ func planOnce(terraform, dir string, env []string, n int) (time.Duration, error)
 		return 0, fmt.Errorf("terraform plan in %s did not report %d keys:\n%s", dir, n, out.String())
 	}
 	return wall, nil
+}
+
+// median is the middle of walls (the upper one of an even number).
+func median(walls []time.Duration) time.Duration {
+	sorted := slices.Clone(walls)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2]
 }
 
 // peakRSS is the largest ru_maxrss the wrapper recorded in dir, in MiB.
