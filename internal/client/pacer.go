@@ -70,8 +70,10 @@ var errWaitBudget = errors.New("the wait for a rate limit would exceed the reque
 // Every request in flight counts against the budget, so concurrent callers
 // do not overshoot together. Hints win: retry-after holds every caller;
 // x-ratelimit-remaining-requests and x-ratelimit-reset-requests allow that
-// many requests, those in flight included, before the reset. A configured
-// requests-per-minute cap is a floor on the spacing throughout.
+// many requests, those in flight included, before the reset. When the
+// headers show a refilling limiter (a token bucket), a spent budget grows by
+// one request every reset ÷ limit instead of waiting for the whole reset. A
+// configured requests-per-minute cap is a floor on the spacing throughout.
 type pacer struct {
 	clock Clock
 	floor time.Duration // from the configured cap; 0 without one
@@ -103,6 +105,14 @@ type pacer struct {
 	hdrUntil   time.Time
 	hdrLimit   int
 	hdrWindow  time.Duration // the longest reset seen with nothing left: the window
+
+	// The last reading, as read, and what it says of the limiter's shape.
+	lastRead   time.Time
+	lastRem    int
+	lastUntil  time.Time
+	lastReset  time.Duration
+	refillSeen int  // readings that moved the reset later than a window would
+	refillOff  bool // a request sent on a refill was refused: no refill is counted
 
 	waiters map[*struct{}]context.CancelFunc // sleepers to wake on a change
 	changed chan struct{}                    // closed and replaced on a change
@@ -136,10 +146,49 @@ func (p *pacer) earliestLocked(now time.Time) time.Time {
 	if p.hold.After(t) {
 		t = p.hold
 	}
-	if p.hdrSeen && p.hdrRem-p.inflight <= 0 && p.hdrUntil.After(t) {
-		t = p.hdrUntil
+	if p.hdrSeen && p.hdrUntil.After(t) && p.hdrBudgetLocked(t)-p.inflight <= 0 {
+		t = p.hdrRefillLocked(p.inflight + 1 - p.hdrRem)
 	}
 	return t
+}
+
+// refillReadings is how many readings must show a refilling limiter before
+// the pacer counts its refill: one could be an answer that overtook another.
+const refillReadings = 2
+
+// hdrPerRefillLocked is the time a refilling limiter takes to add one request
+// to a budget the last reading found empty; 0 when none is counted. For a
+// token bucket of L that reports its time to full, reset/L is never early:
+// with a fraction f < 1 of a token left, the next comes in
+// (1 − f)·reset/(L − f), which is at most reset/L.
+func (p *pacer) hdrPerRefillLocked() time.Duration {
+	if p.refillOff || p.refillSeen < refillReadings || p.hdrRem != 0 || p.lastRem != 0 || p.hdrLimit <= 0 {
+		return 0
+	}
+	return p.lastReset / time.Duration(p.hdrLimit)
+}
+
+// hdrBudgetLocked is how many requests the headers allow at t, those in
+// flight included.
+func (p *pacer) hdrBudgetLocked(t time.Time) int {
+	per := p.hdrPerRefillLocked()
+	if per <= 0 || t.Before(p.lastRead) {
+		return p.hdrRem
+	}
+	return p.hdrRem + min(int(t.Sub(p.lastRead)/per), p.hdrLimit)
+}
+
+// hdrRefillLocked is when the headers' budget grows by need: the reset when
+// no refill is counted.
+func (p *pacer) hdrRefillLocked(need int) time.Time {
+	per := p.hdrPerRefillLocked()
+	if per <= 0 || need > p.hdrLimit {
+		return p.hdrUntil
+	}
+	if t := p.lastRead.Add(time.Duration(need) * per); t.Before(p.hdrUntil) {
+		return t
+	}
+	return p.hdrUntil
 }
 
 // wait blocks until the caller's turn, which it takes. It counts its waits
@@ -210,7 +259,7 @@ func (p *pacer) answerPendingLocked(now time.Time) bool {
 	case !p.answered:
 		return true
 	}
-	return p.hdrSeen && p.hdrRem-p.inflight <= 0 && p.hdrUntil.After(now)
+	return p.hdrSeen && p.hdrUntil.After(now) && p.hdrBudgetLocked(now)-p.inflight <= 0
 }
 
 func (p *pacer) takeLocked(now time.Time, st *attempts) {
@@ -229,6 +278,7 @@ func (p *pacer) takeLocked(now time.Time, st *attempts) {
 		p.hdrUntil = now.Add(max(p.hdrWindow, time.Second))
 		p.hdrAssumed = true
 	}
+	st.refill = p.hdrSeen && p.hdrRem-p.inflight <= 0 && p.hdrUntil.After(now)
 	p.inflight++
 	st.inflight = true
 	st.epoch = p.epoch
@@ -315,7 +365,12 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 		}
 		return
 	case headers:
-		// The reset says when the budget is back; earliestLocked waits for it.
+		// The reset says when the budget is back; earliestLocked waits for
+		// it. A refused request that went on a counted refill says the
+		// limiter does not refill as the headers suggested.
+		if st.refill {
+			p.refillOff = true
+		}
 		return
 	case p.probing:
 		if probe {
@@ -335,9 +390,14 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 	p.epoch++
 	p.probing, p.probes = true, 0
 	p.failRate = st.rate
-	if p.rate > 0 {
+	switch {
+	case p.rate > 0:
 		p.probeGap = time.Duration(probeFraction * float64(time.Second) / (decrease * p.rate))
-	} else {
+	case p.floor > 0:
+		// Paced by the cap alone: when the cap is the limit, the request
+		// was early by a hair, so look again one spacing later.
+		p.probeGap = p.floor
+	default:
 		// A limiter that refused a second request at once spaces requests
 		// rather than windows them: look again sooner. Four times shorter
 		// still finds a one-minute window within ten probes.
@@ -412,6 +472,14 @@ func (p *pacer) readHeadersLocked(h http.Header, now time.Time) bool {
 	// that ends a little later is the same reset, read after some latency.
 	until := now.Add(reset)
 	tolerance := 10*time.Millisecond + reset/50
+
+	// A window's reset stays put (fixed) or moves with the clock (sliding)
+	// as it admits requests; a token bucket's moves later by a token's
+	// refill time with each admission, however close together they come.
+	if p.hdrSeen && remaining < p.lastRem && until.Sub(p.lastUntil) > now.Sub(p.lastRead)+tolerance {
+		p.refillSeen++
+	}
+	p.lastRead, p.lastRem, p.lastUntil, p.lastReset = now, remaining, until, reset
 	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil.Add(tolerance)) {
 		remaining = min(remaining, p.hdrRem)
 		if p.hdrUntil.After(until) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -172,6 +173,37 @@ func TestPacerHintsWin(t *testing.T) {
 	send(t, p, 3*time.Second)
 }
 
+// TestPacerCountsABucketsRefill reads the headers of a token bucket of 10
+// that refills a request every 250 ms: once spent, it is used as it refills,
+// not waited out until full; a 429 to a request sent on a refill stops that.
+func TestPacerCountsABucketsRefill(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 0)
+	bucket := func(status int, remaining int) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{
+			"X-Ratelimit-Limit-Requests":     {"10"},
+			"X-Ratelimit-Remaining-Requests": {strconv.Itoa(remaining)},
+			// The time until full: 250 ms a missing request.
+			"X-Ratelimit-Reset-Requests": {(time.Duration(10-remaining) * 250 * time.Millisecond).String()},
+		}}
+	}
+	p.observe(send(t, p, 0), bucket(http.StatusOK, 9), 0, false)
+	var burst []*attempts
+	for range 9 {
+		burst = append(burst, send(t, p, 0))
+	}
+	// Each answer of the burst moves the reset 250 ms later at once: no
+	// window does that.
+	for i, st := range burst {
+		p.observe(st, bucket(http.StatusOK, 8-i), 0, false)
+	}
+	for range 3 {
+		p.observe(send(t, p, 250*time.Millisecond), bucket(http.StatusOK, 0), 0, false)
+	}
+	p.observe(send(t, p, 250*time.Millisecond), bucket(http.StatusTooManyRequests, 0), 0, false)
+	send(t, p, 2500*time.Millisecond)
+}
+
 func TestPacerInFlightCounts(t *testing.T) {
 	clock := openaitest.NewFakeClock(time.Unix(0, 0))
 	p := newPacer(clock, 0)
@@ -209,9 +241,10 @@ func TestPacerFloorFromConfiguredCap(t *testing.T) {
 		want := time.Duration(min(i, 1)) * 101 * time.Millisecond
 		p.observe(send(t, p, want), ok, 0, false)
 	}
-	// A learned rate never goes faster than the cap.
+	// A 429 under the cap is looked at again one spacing later, and a
+	// learned rate never goes faster than the cap.
 	p.observe(send(t, p, 101*time.Millisecond), limited, 0, false)
-	probe := send(t, p, firstProbe)
+	probe := send(t, p, 101*time.Millisecond)
 	p.observe(probe, ok, 0, false)
 	var d time.Duration
 	for range 40 {

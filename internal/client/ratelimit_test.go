@@ -41,24 +41,27 @@ func sweepProjects(t *testing.T, c *client.Client, clock *openaitest.FakeClock, 
 	wg.Wait()
 }
 
-// TestRateLimitHeadersAvoid429s sweeps 45 projects with four concurrent
-// callers against every limiter shape of the fake, which sends the
-// x-ratelimit-* headers: the client never exceeds the budget they announce.
+// TestRateLimitHeadersAvoid429s sweeps 46 projects (61 pages) with four
+// concurrent callers against every limiter shape of the fake, which sends the
+// x-ratelimit-* headers: the client never exceeds the budget they announce,
+// and uses all of it. A bucket's refill counts: a bucket of 10 that were
+// waited out until full would take 15 s.
 func TestRateLimitHeadersAvoid429s(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		shape openaitest.RateLimitShape
 		burst int
+		floor time.Duration // for 61 pages at 10 per 2.5 s
 	}{
-		{"fixed window", openaitest.FixedWindow, 0},
-		{"sliding window", openaitest.SlidingWindow, 0},
-		{"token bucket of 1", openaitest.TokenBucket, 1},
-		{"token bucket of 10", openaitest.TokenBucket, 10},
+		{"fixed window", openaitest.FixedWindow, 0, 15 * time.Second},                // 7 windows, the first at 0
+		{"sliding window", openaitest.SlidingWindow, 0, 15 * time.Second},            // the same
+		{"token bucket of 1", openaitest.TokenBucket, 1, 15 * time.Second},           // 60 refills of 250 ms
+		{"token bucket of 10", openaitest.TokenBucket, 10, 12750 * time.Millisecond}, // 10 at once, then 51 refills
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, openaitest.Options{RateLimitRequests: 10, RateLimitWindow: 2500 * time.Millisecond,
 				RateLimitShape: tc.shape, RateLimitBurst: tc.burst, RateLimitHeaders: true})
-			projects, _ := f.srv.SeedProjects(45, func(i int) int { return 40 + 60*(i%3) })
+			projects, _ := f.srv.SeedProjects(46, func(i int) int { return 40 + 60*(i%3) })
 			ids := make([]string, len(projects))
 			for i, p := range projects {
 				ids[i] = p.ID
@@ -77,7 +80,10 @@ func TestRateLimitHeadersAvoid429s(t *testing.T) {
 			if refused != 0 {
 				t.Errorf("%d 429s against a fake that announces its budget", refused)
 			}
-			t.Logf("%d pages in %s", served, f.clock.Now().Sub(start))
+			elapsed := f.clock.Now().Sub(start)
+			if served != 61 || elapsed > tc.floor*103/100 {
+				t.Errorf("%d pages in %s, want 61 within 3%% of the limiter's floor %s", served, elapsed, tc.floor)
+			}
 		})
 	}
 }

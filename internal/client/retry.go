@@ -39,6 +39,7 @@ type attempts struct {
 	probe    bool    // the probe of a congestion event
 	epoch    int     // congestion events before it was sent
 	rate     float64 // the learned rate when it was sent
+	refill   bool    // sent on a refill the headers' budget did not yet show
 
 	stats *RateLimitStats
 }
