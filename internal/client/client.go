@@ -132,7 +132,7 @@ func New(cfg Config) (*Client, error) {
 	hc.Timeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport
+		next = pooledTransport
 	}
 	hc.Transport = &authTransport{next: next, scheme: base.Scheme, host: base.Host, key: cfg.AdminKey}
 
@@ -175,6 +175,22 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// pooledTransport is Go's default transport with room to keep a connection
+// idle for every concurrent sweep: with the default two per host, the
+// organization-wide data source's four sweeps would redial (a TLS handshake
+// each) on every request past the second, and the pacer's spacing would
+// reach the API uneven.
+var pooledTransport = func() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		// Replaced by the program: use what it chose.
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 16
+	return t
+}()
 
 // authTransport adds the bearer token only to requests for the base URL's
 // origin, so a redirect elsewhere never carries the admin key.

@@ -7,6 +7,7 @@ package openaitest
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -94,6 +95,7 @@ type Server struct {
 	cancel context.CancelFunc
 
 	reqSeq atomic.Uint64
+	conns  atomic.Int64 // connections accepted
 
 	dataMu       sync.RWMutex
 	keys         []AdminKey
@@ -132,8 +134,20 @@ type Request struct {
 // NewServer starts the fake on a random 127.0.0.1 port. Close it when done.
 func NewServer(opts Options) *Server {
 	s := NewHandler(opts)
-	s.ts = httptest.NewServer(s.Handler())
+	s.ts = httptest.NewUnstartedServer(s.Handler())
+	s.ts.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.ts.Start()
 	return s
+}
+
+// Connections is how many connections the server has accepted: clients that
+// reuse them open few.
+func (s *Server) Connections() int {
+	return int(s.conns.Load())
 }
 
 // NewHandler builds the fake without listening; serve s.Handler() yourself.
