@@ -128,6 +128,17 @@ func newPacer(clock Clock, requestsPerMinute int) *pacer {
 	return p
 }
 
+// capRateLocked bounds a learned rate by the configured cap: no request
+// goes faster, so no success says the limit is higher, and a rate that
+// climbed on unseen would make the next slow-down and the suggested cap
+// absurd.
+func (p *pacer) capRateLocked(r float64) float64 {
+	if p.floor <= 0 {
+		return r
+	}
+	return min(r, float64(time.Second)/float64(p.floor))
+}
+
 // interval is the spacing between request starts.
 func (p *pacer) intervalLocked() time.Duration {
 	d := p.floor
@@ -353,6 +364,7 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 			} else {
 				p.rate += additive * p.safe
 			}
+			p.rate = p.capRateLocked(p.rate)
 		}
 		return
 	}
@@ -441,6 +453,7 @@ func (p *pacer) resumeLocked(now time.Time) {
 			r = 1 / firstProbe.Seconds()
 		}
 	}
+	r = p.capRateLocked(r)
 	p.rate, p.safe = r, r
 	// A first probe that succeeds says only that the limiter recovers
 	// faster than it waited: the rate may be far higher, so climb fast.

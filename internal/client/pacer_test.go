@@ -258,6 +258,12 @@ func TestPacerFloorFromConfiguredCap(t *testing.T) {
 	if d != 101*time.Millisecond {
 		t.Fatalf("the learned rate climbed back to %s, want the cap's 101ms", d)
 	}
+	// Nothing is learned past the cap: no request went faster.
+	p.observe(send(t, p, 101*time.Millisecond), limited, 0, false)
+	p.observe(send(t, p, 101*time.Millisecond), ok, 0, false)
+	if perMinute, suggested := p.learned(); perMinute > 600 || suggested > 600 {
+		t.Fatalf("learned %.0f a minute and suggested %d under a cap of 600", perMinute, suggested)
+	}
 }
 
 func TestPacerWaitStopsOnCancel(t *testing.T) {
