@@ -38,6 +38,20 @@ func TestLimiterFloor(t *testing.T) {
 	}
 }
 
+// TestCappedCellsAreJudgedOnTheLaterFloor: a capped sweep cannot take a
+// bucket's burst, so it is judged on the cap's floor; without a cap, on the
+// limiter's.
+func TestCappedCellsAreJudgedOnTheLaterFloor(t *testing.T) {
+	capped := limiterCell{mode: modeCapped, elapsed: 61610 * time.Millisecond, floor: 52 * time.Second, capFloor: 61 * time.Second}
+	if r := capped.judgedRatio(); r < 1.009 || r > 1.011 {
+		t.Errorf("capped bucket of 10 at 60/min: judged ratio %.3f, want 61.61/61", r)
+	}
+	headers := limiterCell{mode: modeHeaders, elapsed: 60 * time.Second, floor: 52 * time.Second}
+	if r := headers.judgedRatio(); r <= headers.target() {
+		t.Errorf("a headers sweep of 60 s over a 52 s floor met the target: ratio %.3f", r)
+	}
+}
+
 func TestSpliceLimiters(t *testing.T) {
 	section := limiterHeading + "\n\nnew\n"
 	if got := spliceLimiters("# B\n\n## A\n\nx\n", section); got != "# B\n\n## A\n\nx\n\n"+section {
