@@ -78,19 +78,20 @@ type pacer struct {
 	clock Clock
 	floor time.Duration // from the configured cap; 0 without one
 
-	mu       sync.Mutex
-	rate     float64       // learned requests per second; 0 until an event
-	safe     float64       // rate set at the last resume
-	ceiling  float64       // decrease times the last rate that failed; 0 if none is known
-	next     time.Time     // earliest start of the next request
-	hold     time.Time     // no request starts before this
-	epoch    int           // congestion events so far
-	probing  bool          // an event is unresolved: one probe at a time
-	probeOut bool          // the probe is in flight
-	probes   int           // failed probes in this event
-	probeGap time.Duration // wait before the next probe
-	inflight int
-	answered bool // a response arrived
+	mu        sync.Mutex
+	rate      float64       // learned requests per second; 0 until an event
+	safe      float64       // rate set at the last resume
+	ceiling   float64       // decrease times the last rate that failed; 0 if none is known
+	next      time.Time     // earliest start of the next request
+	hold      time.Time     // no request starts before this
+	epoch     int           // congestion events so far
+	probing   bool          // an event is unresolved: one probe at a time
+	probeOut  bool          // the probe is in flight
+	probes    int           // failed probes in this event
+	probeGap  time.Duration // wait before the next probe
+	probeBase time.Duration // the least wait after a failed probe
+	inflight  int
+	answered  bool // a response arrived
 
 	// The current congestion cycle: since the last resume, or the start.
 	cycleStart time.Time
@@ -180,23 +181,24 @@ func (p *pacer) hdrPerRefillLocked() time.Duration {
 }
 
 // hdrBudgetLocked is how many requests the headers allow at t, those in
-// flight included.
+// flight included. A counted refill allows one request at a time, whose
+// answer reads the budget again: a wrong guess of the refill costs one 429.
 func (p *pacer) hdrBudgetLocked(t time.Time) int {
 	per := p.hdrPerRefillLocked()
-	if per <= 0 || t.Before(p.lastRead) {
+	if per <= 0 || t.Before(p.lastRead.Add(per)) {
 		return p.hdrRem
 	}
-	return p.hdrRem + min(int(t.Sub(p.lastRead)/per), p.hdrLimit)
+	return p.hdrRem + 1
 }
 
 // hdrRefillLocked is when the headers' budget grows by need: the reset when
-// no refill is counted.
+// no refill is counted, or when more than one request is needed.
 func (p *pacer) hdrRefillLocked(need int) time.Time {
 	per := p.hdrPerRefillLocked()
-	if per <= 0 || need > p.hdrLimit {
+	if per <= 0 || need > 1 {
 		return p.hdrUntil
 	}
-	if t := p.lastRead.Add(time.Duration(need) * per); t.Before(p.hdrUntil) {
+	if t := p.lastRead.Add(per); t.Before(p.hdrUntil) {
 		return t
 	}
 	return p.hdrUntil
@@ -387,7 +389,7 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 	case p.probing:
 		if probe {
 			p.probes++
-			p.probeGap = min(2*p.probeGap, maxProbe)
+			p.probeGap = min(max(2*p.probeGap, p.probeBase), maxProbe)
 			if until := now.Add(p.probeGap); until.After(p.hold) {
 				p.hold = until
 			}
@@ -402,20 +404,22 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 	p.epoch++
 	p.probing, p.probes = true, 0
 	p.failRate = st.rate
-	switch {
-	case p.rate > 0:
+	if p.rate > 0 {
 		p.probeGap = time.Duration(probeFraction * float64(time.Second) / (decrease * p.rate))
-	case p.floor > 0:
-		// Paced by the cap alone: when the cap is the limit, the request
-		// was early by a hair, so look again one spacing later.
-		p.probeGap = p.floor
-	default:
+	} else {
 		// A limiter that refused a second request at once spaces requests
 		// rather than windows them: look again sooner. Four times shorter
 		// still finds a one-minute window within ten probes.
 		p.probeGap = firstProbe * time.Duration(min(max(p.cycleCount, 1), 4)) / 4
 	}
 	p.probeGap = max(p.probeGap, p.floor)
+	p.probeBase = p.probeGap
+	if p.rate == 0 && p.floor > 0 {
+		// Paced by the cap alone. When the cap is the limit, the request
+		// was early by a hair: look again one spacing later. When it is
+		// not, the probes go on from probeBase, one probe later.
+		p.probeGap = p.floor
+	}
 	if until := now.Add(p.probeGap); until.After(p.hold) {
 		p.hold = until
 	}
@@ -486,13 +490,19 @@ func (p *pacer) readHeadersLocked(h http.Header, now time.Time) bool {
 	until := now.Add(reset)
 	tolerance := 10*time.Millisecond + reset/50
 
-	// A window's reset stays put (fixed) or moves with the clock (sliding)
-	// as it admits requests; a token bucket's moves later by a token's
-	// refill time with each admission, however close together they come.
-	if p.hdrSeen && remaining < p.lastRem && until.Sub(p.lastUntil) > now.Sub(p.lastRead)+tolerance {
-		p.refillSeen++
+	// Within a period, every shape's reset moves later with each admission
+	// and never earlier: a reading whose reset ends before the last one's,
+	// while that is still to come, answered an older request. A window's
+	// reset stays put (fixed) or moves with the clock (sliding) as it admits
+	// requests; a token bucket's moves later by a token's refill time with
+	// each admission, however close together they come.
+	current := !p.hdrSeen || !p.lastUntil.After(now) || !until.Before(p.lastUntil)
+	if current {
+		if p.hdrSeen && p.lastUntil.After(now) && remaining < p.lastRem && until.Sub(p.lastUntil) > now.Sub(p.lastRead)+tolerance {
+			p.refillSeen++
+		}
+		p.lastRead, p.lastRem, p.lastUntil, p.lastReset = now, remaining, until, reset
 	}
-	p.lastRead, p.lastRem, p.lastUntil, p.lastReset = now, remaining, until, reset
 	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil.Add(tolerance)) {
 		remaining = min(remaining, p.hdrRem)
 		if p.hdrUntil.After(until) {

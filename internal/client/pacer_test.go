@@ -204,6 +204,75 @@ func TestPacerCountsABucketsRefill(t *testing.T) {
 	send(t, p, 2500*time.Millisecond)
 }
 
+// TestPacerTellsAWindowFromABucket: a fixed window's new period moves the
+// reset a window later while remaining drops, which a bucket's admissions
+// also do; only a reset still to come makes a reading comparable.
+func TestPacerTellsAWindowFromABucket(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 0)
+	window := func(remaining int, reset time.Duration) *http.Response {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+			"X-Ratelimit-Limit-Requests":     {"10"},
+			"X-Ratelimit-Remaining-Requests": {strconv.Itoa(remaining)},
+			"X-Ratelimit-Reset-Requests":     {reset.String()},
+		}}
+	}
+	p.observe(send(t, p, 0), window(9, time.Minute), 0, false)
+	for range 2 {
+		// The last answer of a window, read just before it ends, and the
+		// first of the next window's, which already admitted two more.
+		clock.Advance(time.Minute - time.Millisecond)
+		last, first := send(t, p, 0), send(t, p, 0)
+		p.observe(last, window(8, time.Millisecond), 0, false)
+		clock.Advance(time.Millisecond)
+		p.observe(first, window(7, time.Minute), 0, false)
+	}
+	// Spent: the next request waits for the window's end, not a tenth of it.
+	p.observe(send(t, p, 0), window(0, time.Minute), 0, false)
+	send(t, p, time.Minute)
+}
+
+// TestPacerIgnoresAnOvertakenReading: the answer to the request that spent a
+// bucket is read before an older one; the older says 1 left, but the refill
+// is counted from the newer.
+func TestPacerIgnoresAnOvertakenReading(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 0)
+	bucket := func(remaining int) *http.Response {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+			"X-Ratelimit-Limit-Requests":     {"10"},
+			"X-Ratelimit-Remaining-Requests": {strconv.Itoa(remaining)},
+			"X-Ratelimit-Reset-Requests":     {(time.Duration(10-remaining) * 250 * time.Millisecond).String()},
+		}}
+	}
+	p.observe(send(t, p, 0), bucket(9), 0, false)
+	var burst []*attempts
+	for range 9 {
+		burst = append(burst, send(t, p, 0))
+	}
+	for i, st := range burst[:7] {
+		p.observe(st, bucket(8-i), 0, false)
+	}
+	p.observe(burst[8], bucket(0), 0, false)
+	p.observe(burst[7], bucket(1), 0, false)
+	send(t, p, 250*time.Millisecond)
+}
+
+// TestPacerCappedProbesCatchUp: under a cap far above the limit, the first
+// probe after a 429 comes one spacing later, and the next as it would
+// without the cap.
+func TestPacerCappedProbesCatchUp(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(0, 0))
+	p := newPacer(clock, 6000)
+	for i := range 5 {
+		p.observe(send(t, p, time.Duration(min(i, 1))*10100*time.Microsecond), ok, 0, false)
+	}
+	p.observe(send(t, p, 10100*time.Microsecond), limited, 0, false)
+	p.observe(send(t, p, 10100*time.Microsecond), limited, 0, false)
+	p.observe(send(t, p, firstProbe), limited, 0, false)
+	send(t, p, 2*firstProbe)
+}
+
 func TestPacerInFlightCounts(t *testing.T) {
 	clock := openaitest.NewFakeClock(time.Unix(0, 0))
 	p := newPacer(clock, 0)
