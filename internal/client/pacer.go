@@ -71,9 +71,10 @@ var errWaitBudget = errors.New("the wait for a rate limit would exceed the reque
 // do not overshoot together. Hints win: retry-after holds every caller;
 // x-ratelimit-remaining-requests and x-ratelimit-reset-requests allow that
 // many requests, those in flight included, before the reset. When the
-// headers show a refilling limiter (a token bucket), a spent budget grows by
-// one request every reset ÷ limit instead of waiting for the whole reset. A
-// configured requests-per-minute cap is a floor on the spacing throughout.
+// headers show a refilling limiter (a token bucket), a spent budget allows
+// one request reset ÷ limit after the last reading, one at a time, instead of
+// waiting for the whole reset. A configured requests-per-minute cap is a
+// floor on the spacing throughout.
 type pacer struct {
 	clock Clock
 	floor time.Duration // from the configured cap; 0 without one
@@ -165,7 +166,7 @@ func (p *pacer) earliestLocked(now time.Time) time.Time {
 }
 
 // refillReadings is how many readings must show a refilling limiter before
-// the pacer counts its refill: one could be an answer that overtook another.
+// the pacer counts its refill: one could be a latency spike.
 const refillReadings = 2
 
 // hdrPerRefillLocked is the time a refilling limiter takes to add one request
