@@ -16,8 +16,10 @@ const (
 	rateWindow = time.Minute
 	// capMargin is the percentage added to the spacing a configured cap sets,
 	// so that a request reaching a strict limiter a hair early is not
-	// refused. 1% met every limiter of the matrix in BENCHMARKS.md without a
-	// 429, in real time too; 3% cost 1.047 of a window limiter's floor.
+	// refused. 1% meets every limiter of the matrix in BENCHMARKS.md without
+	// a 429 on the fake clock; in real time a cap set exactly at a bucket of
+	// 1's limit still draws an occasional 429 from loopback jitter. 3% cost
+	// 1.047 of a window limiter's floor.
 	capMargin = 1
 	// firstProbe is the wait before the first probe after a hint-less 429
 	// that follows a burst of four or more, while no rate has been learned;
@@ -112,7 +114,6 @@ type pacer struct {
 	lastRead   time.Time
 	lastRem    int
 	lastUntil  time.Time
-	lastReset  time.Duration
 	refillSeen int  // readings that moved the reset later than a window would
 	refillOff  bool // a request sent on a refill was refused: no refill is counted
 
@@ -160,7 +161,13 @@ func (p *pacer) earliestLocked(now time.Time) time.Time {
 		t = p.hold
 	}
 	if p.hdrSeen && p.hdrUntil.After(t) && p.hdrBudgetLocked(t)-p.inflight <= 0 {
-		t = p.hdrRefillLocked(p.inflight + 1 - p.hdrRem)
+		// A counted refill serves one request with none in flight; beyond
+		// that, the budget is back at the reset.
+		refill, ok := p.hdrRefillLocked()
+		if ok && p.inflight == 0 && refill.Before(p.hdrUntil) {
+			return refill
+		}
+		t = p.hdrUntil
 	}
 	return t
 }
@@ -169,40 +176,27 @@ func (p *pacer) earliestLocked(now time.Time) time.Time {
 // the pacer counts its refill: one could be a latency spike.
 const refillReadings = 2
 
-// hdrPerRefillLocked is the time a refilling limiter takes to add one request
-// to a budget the last reading found empty; 0 when none is counted. For a
-// token bucket of L that reports its time to full, reset/L is never early:
-// with a fraction f < 1 of a token left, the next comes in
-// (1 − f)·reset/(L − f), which is at most reset/L.
-func (p *pacer) hdrPerRefillLocked() time.Duration {
+// hdrRefillLocked is when a refilling limiter adds one request to a budget
+// the last reading found empty: reset/L after that reading. ok is false when
+// no refill is counted. For a token bucket of L that reports its time to
+// full, reset/L is never early: with a fraction f < 1 of a token left, the
+// next comes in (1 − f)·reset/(L − f), which is at most reset/L.
+func (p *pacer) hdrRefillLocked() (at time.Time, ok bool) {
 	if p.refillOff || p.refillSeen < refillReadings || p.hdrRem != 0 || p.lastRem != 0 || p.hdrLimit <= 0 {
-		return 0
+		return time.Time{}, false
 	}
-	return p.lastReset / time.Duration(p.hdrLimit)
+	per := p.lastUntil.Sub(p.lastRead) / time.Duration(p.hdrLimit)
+	return p.lastRead.Add(per), per > 0
 }
 
 // hdrBudgetLocked is how many requests the headers allow at t, those in
 // flight included. A counted refill allows one request at a time, whose
 // answer reads the budget again: a wrong guess of the refill costs one 429.
 func (p *pacer) hdrBudgetLocked(t time.Time) int {
-	per := p.hdrPerRefillLocked()
-	if per <= 0 || t.Before(p.lastRead.Add(per)) {
-		return p.hdrRem
+	if refill, ok := p.hdrRefillLocked(); ok && !t.Before(refill) {
+		return p.hdrRem + 1
 	}
-	return p.hdrRem + 1
-}
-
-// hdrRefillLocked is when the headers' budget grows by need: the reset when
-// no refill is counted, or when more than one request is needed.
-func (p *pacer) hdrRefillLocked(need int) time.Time {
-	per := p.hdrPerRefillLocked()
-	if per <= 0 || need > 1 {
-		return p.hdrUntil
-	}
-	if t := p.lastRead.Add(per); t.Before(p.hdrUntil) {
-		return t
-	}
-	return p.hdrUntil
+	return p.hdrRem
 }
 
 // wait blocks until the caller's turn, which it takes. It counts its waits
@@ -502,7 +496,7 @@ func (p *pacer) readHeadersLocked(h http.Header, now time.Time) bool {
 		if p.hdrSeen && p.lastUntil.After(now) && remaining < p.lastRem && until.Sub(p.lastUntil) > now.Sub(p.lastRead)+tolerance {
 			p.refillSeen++
 		}
-		p.lastRead, p.lastRem, p.lastUntil, p.lastReset = now, remaining, until, reset
+		p.lastRead, p.lastRem, p.lastUntil = now, remaining, until
 	}
 	if p.hdrSeen && !p.hdrAssumed && p.hdrUntil.After(now) && !until.After(p.hdrUntil.Add(tolerance)) {
 		remaining = min(remaining, p.hdrRem)
