@@ -123,10 +123,9 @@ func retryable(resp *http.Response, err error) (bool, string) {
 // a server error: exponential from initialBackoff, with jitter. Hint-less
 // 429s wait in the pacer instead.
 func (c *Client) backoff(n int) time.Duration {
-	ceiling := maxBackoff
-	d := ceiling
+	d := maxBackoff
 	if n < 16 {
-		d = min(initialBackoff<<n, ceiling)
+		d = min(initialBackoff<<n, maxBackoff)
 	}
 	return d - time.Duration(float64(d)*maxJitter*c.jitter())
 }
