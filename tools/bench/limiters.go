@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -79,12 +80,16 @@ func (c limiterCell) window() time.Duration {
 	return time.Minute * windowRequests / time.Duration(c.perMin)
 }
 
-func (c limiterCell) ratio() float64 {
-	if c.floor <= 0 {
+// ratioTo is the sweep's time over floor.
+func (c limiterCell) ratioTo(floor time.Duration) float64 {
+	if floor <= 0 {
 		return math.Inf(1)
 	}
-	return c.elapsed.Seconds() / c.floor.Seconds()
+	return c.elapsed.Seconds() / floor.Seconds()
 }
+
+// ratio is the sweep's time over the limiter's floor.
+func (c limiterCell) ratio() float64 { return c.ratioTo(c.floor) }
 
 // target is the ratio the issue asks for: 1.25 when learned, 1.03 with a
 // cap or headers.
@@ -99,13 +104,7 @@ func (c limiterCell) target() float64 {
 // its requests at least 60/R s apart, as max_requests_per_minute promises,
 // so no capped client can take a bucket's burst or a window's last burst at
 // once: it is judged against the later of the two floors.
-func (c limiterCell) judgedRatio() float64 {
-	floor := max(c.floor, c.capFloor)
-	if floor <= 0 {
-		return math.Inf(1)
-	}
-	return c.elapsed.Seconds() / floor.Seconds()
-}
+func (c limiterCell) judgedRatio() float64 { return c.ratioTo(max(c.floor, c.capFloor)) }
 
 // limiterFloor is the shortest time in which the limiter admits n requests,
 // the first at time 0: a window of L admits ⌈n/L⌉ bursts, one window apart;
@@ -127,7 +126,7 @@ func runLimiterMatrix(realTimeRates []int, logf func(string, ...any)) ([]limiter
 	var cells []limiterCell
 	for _, realTime := range []bool{false, true} {
 		for _, perMin := range limiterRates {
-			if realTime && !containsInt(realTimeRates, perMin) {
+			if realTime && !slices.Contains(realTimeRates, perMin) {
 				continue
 			}
 			for _, s := range limiterShapes {
@@ -145,15 +144,6 @@ func runLimiterMatrix(realTimeRates []int, logf func(string, ...any)) ([]limiter
 		}
 	}
 	return cells, nil
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func clockName(realTime bool) string {
@@ -311,7 +301,7 @@ func limiterMarkdown(cells []limiterCell) string {
 	for _, c := range cells {
 		capFloor, capRatio := "—", "—"
 		if c.capFloor > 0 {
-			capFloor, capRatio = seconds(c.capFloor), fmt.Sprintf("%.3f", c.elapsed.Seconds()/c.capFloor.Seconds())
+			capFloor, capRatio = seconds(c.capFloor), fmt.Sprintf("%.3f", c.ratioTo(c.capFloor))
 		}
 		fmt.Fprintf(&b, "| %s | %d/min | %s | %s | %s | %s | %.3f | %s | %s | %s | %d | %s | %d |\n",
 			c.shape.name, c.perMin, c.mode, clockName(c.realTime), seconds(c.elapsed), seconds(c.floor), c.ratio(),
