@@ -2,6 +2,7 @@ package openaitest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -142,21 +143,12 @@ func (c *FakeClock) sleepLocked(ctx context.Context, t time.Time) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if !s.woken {
-			c.remove(s)
+			c.sleepers = slices.DeleteFunc(c.sleepers, func(x *sleeper) bool { return x == s })
 			c.slept += c.now.Sub(start)
 			// One fewer runner may be all the others waited for.
 			c.advanceLocked()
 		}
 		return ctx.Err()
-	}
-}
-
-func (c *FakeClock) remove(s *sleeper) {
-	for i, x := range c.sleepers {
-		if x == s {
-			c.sleepers = append(c.sleepers[:i], c.sleepers[i+1:]...)
-			return
-		}
 	}
 }
 
