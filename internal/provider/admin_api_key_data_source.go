@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -36,6 +37,8 @@ func (d *adminAPIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	attributes["id"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "The id of the admin API key, such as `key_abc`.",
+		Validators: []validator.String{idValidator{noun: "an admin API key", example: "key_abc",
+			source: "the openai_admin_api_keys data source lists them"}},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one admin API key of the OpenAI organization by id, with the same attributes as an " +

@@ -74,6 +74,8 @@ func (d *projectAPIKeysDataSource) Schema(_ context.Context, _ datasource.Schema
 			"project_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The id of the project, such as `proj_abc`.",
+				Validators: []validator.String{idValidator{noun: "a project", example: "proj_abc",
+					source: "the openai_projects data source lists them"}},
 			},
 			"owner_project_access": schema.StringAttribute{
 				Optional: true,

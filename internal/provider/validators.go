@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -54,5 +55,33 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	if err := client.CheckBaseURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid OpenAI Base URL",
 			fmt.Sprintf("The base URL cannot be used: %s.", err))
+	}
+}
+
+// idValidator refuses an empty or blank id before any request: the API would
+// answer with a listing or a 404 that names nothing, and a blank id is always
+// a mistake in the configuration, such as an unset variable.
+type idValidator struct {
+	// noun names what the id identifies, example is one, and source says
+	// where a valid one comes from.
+	noun, example, source string
+}
+
+var _ validator.String = idValidator{}
+
+func (v idValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be the id of %s, such as %q: not empty or blank", v.noun, v.example)
+}
+
+func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty OpenAI ID",
+			fmt.Sprintf("%s is %q, which cannot name %s: nothing was requested from the API. Set it to the id of %s, "+
+				"such as %q; %s.", req.Path, req.ConfigValue.ValueString(), v.noun, v.noun, v.example, v.source))
 	}
 }
