@@ -35,7 +35,8 @@ const (
 	FaultOmitID
 	// FaultDropConnection closes the connection without a response.
 	FaultDropConnection
-	// FaultLatency waits Latency on the server's Clock, then serves normally.
+	// FaultLatency waits Latency on the server's Clock, then serves normally;
+	// with a Gate and no Latency, it holds the request at the gate only.
 	FaultLatency
 	// FaultHang blocks until the request's context is done (or the server
 	// closes) and writes nothing.
@@ -79,6 +80,10 @@ type Fault struct {
 	Body    string
 	Message string // For FaultBareError, or to override an envelope's message.
 	Latency time.Duration
+	// Gate, when set, holds each request the fault applies to until the gate
+	// opens, then applies the fault. A request cancelled while held is
+	// abandoned without an answer.
+	Gate *Gate
 }
 
 // missingScopeMessage is the text users report for an admin key without the
@@ -141,6 +146,15 @@ type mods struct {
 // applyFault carries out f. It reports whether the response is finished; if
 // not, the request is routed as usual with the returned mods.
 func (s *Server) applyFault(rw *responder, r *http.Request, f Fault) (mods, bool) {
+	if f.Gate != nil {
+		ctx, stop := s.requestContext(r)
+		opened := f.Gate.hold(ctx.Done())
+		stop()
+		if !opened {
+			abandon(r)
+			return mods{}, true
+		}
+	}
 	if len(f.Headers) > 0 {
 		if rw.headers == nil {
 			rw.headers = map[string]string{}

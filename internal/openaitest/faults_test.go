@@ -319,3 +319,59 @@ func TestMalformedBodyIsCutOff(t *testing.T) {
 		t.Fatalf("malformed body error %v, want an unexpected end", err)
 	}
 }
+
+// A gated fault holds its requests until the gate opens, then applies; the
+// test learns when the first arrived.
+func TestGateHoldsUntilOpened(t *testing.T) {
+	s := newServer(t, Options{})
+	s.SeedAdminKeys(3)
+	gate := NewGate()
+	s.Inject(Fault{Kind: FaultStatus, Status: 503, Gate: gate})
+	answered := make(chan response)
+	go func() { answered <- get(t, s, adminKeysPath, nil) }()
+	<-gate.Arrived()
+	select {
+	case r := <-answered:
+		t.Fatalf("answered %d before the gate opened", r.status)
+	default:
+	}
+	gate.Open()
+	if r := <-answered; r.status != 503 {
+		t.Fatalf("through the gate: %d, want the fault's 503", r.status)
+	}
+	select {
+	case <-gate.Abandoned():
+		t.Fatal("an answered request counts as abandoned")
+	default:
+	}
+}
+
+// A request its client cancels at the gate is abandoned, and says so.
+func TestGateAbandonedByTheClient(t *testing.T) {
+	s := newServer(t, Options{})
+	s.SeedAdminKeys(3)
+	gate := NewGate()
+	s.Inject(Fault{Kind: FaultLatency, Gate: gate})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failed := make(chan error)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+adminKeysPath, nil)
+		req.Header.Set("Authorization", "Bearer "+DefaultAdminKey)
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			_ = res.Body.Close()
+		}
+		failed <- err
+	}()
+	<-gate.Arrived()
+	cancel()
+	<-gate.Abandoned()
+	if err := <-failed; !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	gate.Open()
+	if r := get(t, s, adminKeysPath, nil); r.status != 200 {
+		t.Fatalf("after the gate: %d", r.status)
+	}
+}
