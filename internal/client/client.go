@@ -222,7 +222,7 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	if len(query) > 0 {
 		endpoint += "?" + query.Encode()
 	}
-	st := &attempts{stats: statsFrom(ctx)}
+	st := &attempts{stats: RateLimitStatsFrom(ctx)}
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptsKey{}, st), http.MethodGet, endpoint, nil)
 	if err != nil {
 		return "", fmt.Errorf("building the request for %s: %w", path, err)

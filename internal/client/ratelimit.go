@@ -41,9 +41,28 @@ func WithRateLimitStats(ctx context.Context, s *RateLimitStats) context.Context 
 	return context.WithValue(ctx, statsKey{}, s)
 }
 
-func statsFrom(ctx context.Context) *RateLimitStats {
+// RateLimitStatsFrom returns the stats that ctx's requests record into, or
+// nil when there are none.
+func RateLimitStatsFrom(ctx context.Context) *RateLimitStats {
 	s, _ := ctx.Value(statsKey{}).(*RateLimitStats)
 	return s
+}
+
+// Add counts what another set of requests spent, such as those of a sweep
+// that several readers shared, as spent by s's requests too. A nil s ignores
+// it.
+func (s *RateLimitStats) Add(o RateLimitSnapshot) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waited += o.Waited
+	s.tooMany += o.TooManyRequests
+	s.requests += o.Requests
+	if o.SuggestedMaxRequestsPerMinute > 0 {
+		s.suggested = o.SuggestedMaxRequestsPerMinute
+	}
 }
 
 // Snapshot returns what was collected so far.
