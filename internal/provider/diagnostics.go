@@ -88,7 +88,7 @@ func cause(err error) string {
 		fmt.Fprintf(&b, "Request ID: %s\n", id)
 	}
 	if _, ok := client.AsAPIError(err); !ok {
-		fmt.Fprintf(&b, "Error: %s\n", err)
+		fmt.Fprintf(&b, "Cause: %s\n", err)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
