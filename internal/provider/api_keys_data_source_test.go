@@ -2,8 +2,9 @@ package provider
 
 import (
 	"context"
-	"runtime"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,7 +279,9 @@ func TestAllAPIKeysStopsOnCancel(t *testing.T) {
 	srv := openaitest.NewServer(openaitest.Options{Clock: clock})
 	t.Cleanup(srv.Close)
 	srv.SeedProjects(12, func(int) int { return 3 })
-	srv.Inject(openaitest.Fault{Kind: openaitest.FaultHang, Path: "/organization/projects/proj_", Times: 100})
+	// The gate never opens: every project sweep hangs there.
+	gate := openaitest.NewGate()
+	srv.Inject(openaitest.Fault{Kind: openaitest.FaultLatency, Path: "/organization/projects/proj_", Times: 100, Gate: gate})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -294,25 +297,154 @@ func TestAllAPIKeysStopsOnCancel(t *testing.T) {
 			errs = append(errs, d.Summary())
 		}
 	}()
-	hanging := func() int {
-		n := 0
-		for _, r := range srv.Requests() {
-			if strings.HasSuffix(r.Path, "/api_keys") {
-				n++
-			}
-		}
-		return n
-	}
-	// Wait, without sleeping, until the bound is reached.
-	for hanging() < projectSweepConcurrency {
-		runtime.Gosched()
-	}
+	<-gate.Arrivals(projectSweepConcurrency)
 	cancel()
 	<-done
 	if keys != nil || len(errs) != 1 || errs[0] != "OpenAI Admin API Request Cancelled" {
 		t.Fatalf("got %d keys and errors %v, want none and one cancellation", len(keys), errs)
 	}
-	if n := hanging(); n != projectSweepConcurrency {
+	n := 0
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/api_keys") {
+			n++
+		}
+	}
+	if n != projectSweepConcurrency {
 		t.Fatalf("%d project sweeps started, want the %d in flight when the read was cancelled", n, projectSweepConcurrency)
+	}
+	// Nobody waits for the sweeps any more: each is stopped, and its request
+	// abandoned.
+	<-gate.Abandoned()
+}
+
+// A read of openai_project_api_keys that joined a sweep started by
+// openai_api_keys is not failed when openai_api_keys gives up. The setup is
+// the one that showed it: openai_api_keys in a check block, where its error is
+// a warning, one project answering 403, and eleven healthy projects read by
+// openai_project_api_keys. Gates on the fake order the events that timing
+// only sometimes produced: openai_api_keys starts proj_0001's sweep, the
+// healthy read of proj_0001 joins it, proj_0000's 403 fails openai_api_keys,
+// and only then does proj_0001 answer.
+func TestAccSharedSweepOutlivesAFailedRead(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	admin := f.srv.SeedAdminKeys(3)
+	projects, keys := f.srv.SeedProjects(18, func(int) int { return 3 })
+	const failing, joined = "proj_0000", "proj_0001"
+	var healthy []string
+	reads := ""
+	for _, p := range projects {
+		if p.Status == "active" && p.ID != failing {
+			healthy = append(healthy, p.ID)
+			reads += fmt.Sprintf(`
+data "openai_project_api_keys" %q {
+  project_id = %q
+  depends_on = [data.openai_admin_api_key.gate]
+}
+`, p.ID, p.ID)
+		}
+	}
+	if len(healthy) != 11 {
+		t.Fatalf("%d healthy active projects, want 11", len(healthy))
+	}
+
+	// gateJoined holds proj_0001's keys; gateReads holds the read that the
+	// healthy reads depend on, until openai_api_keys has started
+	// proj_0001's sweep; gateFailure holds proj_0000's 403.
+	gateJoined, gateReads, gateFailure := openaitest.NewGate(), openaitest.NewGate(), openaitest.NewGate()
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultLatency, Path: "/organization/projects/" + joined + "/api_keys", Gate: gateJoined})
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultLatency, Path: "/organization/admin_api_keys/" + admin[0].ID, Gate: gateReads})
+	f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultStatus, Status: 403, Path: "/organization/projects/" + failing + "/api_keys",
+		Times: 100, Message: "Project " + failing + " is restricted.", Gate: gateFailure})
+
+	joinedKey := joined + "\x00" + client.OwnerProjectAccessAny
+	var joinOnce, leaveOnce sync.Once
+	joinedSweep, leftSweep := make(chan struct{}), make(chan struct{})
+	f.observeSweeps = func(key string, e sweepEvent) {
+		switch {
+		case key != joinedKey:
+		case e == sweepJoined:
+			joinOnce.Do(func() { close(joinedSweep) })
+		case e == sweepLeft:
+			leaveOnce.Do(func() { close(leftSweep) })
+		}
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		// A deadline, not a wait: if the events never come, every gate
+		// opens so that the plan ends and the test fails.
+		deadline := time.After(2 * time.Minute)
+		step := func(what string, ch <-chan struct{}) bool {
+			select {
+			case <-ch:
+				t.Logf("%s: %s", time.Now().Format("15:04:05.000"), what)
+				return true
+			case <-done:
+			case <-deadline:
+				t.Errorf("gave up waiting until %s", what)
+			}
+			return false
+		}
+		defer gateJoined.Open()
+		defer gateFailure.Open()
+		defer gateReads.Open()
+		if !step("openai_api_keys started the sweep of "+joined, gateJoined.Arrived()) {
+			return
+		}
+		gateReads.Open()
+		if !step("openai_project_api_keys joined it", joinedSweep) {
+			return
+		}
+		gateFailure.Open()
+		// openai_api_keys leaves the sweep; before the fix, the sweep was
+		// cancelled with it and its request abandoned.
+		select {
+		case <-leftSweep:
+			t.Logf("%s: left", time.Now().Format("15:04:05.000"))
+		case <-gateJoined.Abandoned():
+			t.Logf("%s: abandoned", time.Now().Format("15:04:05.000"))
+		case <-done:
+		case <-deadline:
+			t.Error("gave up waiting until openai_api_keys left the sweep")
+		}
+	}()
+
+	var ids []knownvalue.Check
+	for _, k := range keys[joined] {
+		ids = append(ids, knownvalue.StringExact(k.ID))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: f.config(fmt.Sprintf(`
+check "inventory" {
+  data "openai_api_keys" "all" {}
+
+  assert {
+    condition     = length(data.openai_api_keys.all.ids) > 0
+    error_message = "The organization has no API keys."
+  }
+}
+
+# The client sends one request until the API has answered one: the gated
+# read goes after the admin keys, which openai_api_keys lists first.
+data "openai_admin_api_keys" "all" {}
+
+data "openai_admin_api_key" "gate" {
+  id         = %q
+  depends_on = [data.openai_admin_api_keys.all]
+}
+%s`, admin[0].ID, reads)),
+			// The check block's data source is read again at apply.
+			ExpectNonEmptyPlan: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.openai_project_api_keys."+joined, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
+			},
+		}},
+	})
+	select {
+	case <-leftSweep:
+	default:
+		t.Error("openai_api_keys never left the sweep of " + joined + ": the events this test orders did not happen")
 	}
 }

@@ -33,53 +33,106 @@ func (p *providerData) projectAPIKeys(ctx context.Context, projectID, access str
 	})
 }
 
-// memo runs each keyed sweep of the API once per provider instance. Terraform
-// reads data sources concurrently; callers that arrive while a sweep is under
-// way wait for it and share its result. A failed sweep is not kept, so a
+// memo runs each keyed sweep of the API once per provider instance.
+// Terraform reads data sources concurrently; readers that arrive while a
+// sweep is under way join it and share its result.
+//
+// A sweep belongs to no single reader. It runs under a context of its own,
+// with the first reader's values (loggers, masks) but none of its
+// cancellation or deadline, so that a reader that gives up, or whose errgroup
+// gives up for it, never fails another reader that waits for the same sweep.
+// Each reader is stopped only by its own context; the sweep is stopped when
+// its last reader leaves. A reader that gets the result counts the sweep's
+// rate-limit waits as its own. A failed or stopped sweep is not kept, so a
 // later read tries again.
 type memo[T any] struct {
 	mu    sync.Mutex
 	calls map[string]*memoCall[T]
+	// observe, when set, hears of readers that join a sweep under way or
+	// leave one before it ends: acceptance tests order events with it.
+	observe func(key string, e sweepEvent)
 }
+
+// sweepEvent is what memo.observe hears of.
+type sweepEvent int
+
+const (
+	sweepJoined sweepEvent = iota
+	sweepLeft
+)
 
 type memoCall[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
+	done    chan struct{}
+	val     T
+	err     error
+	readers int
+	cancel  context.CancelFunc
+	stats   *client.RateLimitStats
 }
 
-// do returns fn's result for key, calling fn at most once at a time.
+// do returns fn's result for key, running fn at most once at a time.
 func (m *memo[T]) do(ctx context.Context, key string, fn func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		// A reader that was stopped already starts nothing.
+		return zero, err
+	}
 	m.mu.Lock()
 	if m.calls == nil {
 		m.calls = map[string]*memoCall[T]{}
 	}
-	call, ok := m.calls[key]
-	if !ok {
-		call = &memoCall[T]{done: make(chan struct{})}
-		m.calls[key] = call
+	call, joined := m.calls[key]
+	if !joined {
+		call = m.startLocked(ctx, key, fn)
 	}
+	call.readers++
 	m.mu.Unlock()
+	if joined {
+		m.notify(key, sweepJoined)
+	}
 
-	if ok {
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
+	select {
+	case <-call.done:
+		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
+		return call.val, call.err
+	case <-ctx.Done():
+		m.mu.Lock()
+		call.readers--
+		if call.readers == 0 {
+			call.cancel()
+			if m.calls[key] == call {
+				delete(m.calls, key)
+			}
 		}
-	} else {
-		call.val, call.err = fn(ctx)
-		if call.err != nil {
-			m.mu.Lock()
+		m.mu.Unlock()
+		m.notify(key, sweepLeft)
+		return zero, ctx.Err()
+	}
+}
+
+// startLocked starts fn for key in a goroutine of its own, under its own
+// context and rate-limit stats.
+func (m *memo[T]) startLocked(ctx context.Context, key string, fn func(context.Context) (T, error)) *memoCall[T] {
+	stats := &client.RateLimitStats{}
+	sweepCtx, cancel := context.WithCancel(client.WithRateLimitStats(context.WithoutCancel(ctx), stats))
+	call := &memoCall[T]{done: make(chan struct{}), cancel: cancel, stats: stats}
+	m.calls[key] = call
+	go func() {
+		defer cancel()
+		val, err := fn(sweepCtx)
+		m.mu.Lock()
+		call.val, call.err = val, err
+		if err != nil && m.calls[key] == call {
 			delete(m.calls, key)
-			m.mu.Unlock()
 		}
+		m.mu.Unlock()
 		close(call.done)
+	}()
+	return call
+}
+
+func (m *memo[T]) notify(key string, e sweepEvent) {
+	if m.observe != nil {
+		m.observe(key, e)
 	}
-	if call.err != nil {
-		var zero T
-		return zero, call.err
-	}
-	return call.val, nil
 }

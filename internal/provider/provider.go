@@ -39,6 +39,9 @@ type openaiProvider struct {
 	clientConfig client.Config
 	// maxListItems overrides defaultMaxListItems in tests.
 	maxListItems int
+	// observeSweeps, set by tests, hears of reads that join or leave a
+	// shared sweep.
+	observeSweeps func(key string, e sweepEvent)
 }
 
 // New returns a constructor for the provider, for providerserver.
@@ -227,6 +230,9 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	tflog.Debug(ctx, "configured the OpenAI Admin API client", map[string]any{"base_url": baseURL})
 
 	data := &providerData{client: c, maxListItems: cmp.Or(p.maxListItems, defaultMaxListItems)}
+	data.adminKeySweeps.observe = p.observeSweeps
+	data.projectSweeps.observe = p.observeSweeps
+	data.projectKeySweeps.observe = p.observeSweeps
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -26,6 +26,8 @@ type accFixture struct {
 	maxListItems int
 	// maxRetryWait overrides the client's default wait budget per request.
 	maxRetryWait time.Duration
+	// observeSweeps hears of reads that join or leave a shared sweep.
+	observeSweeps func(key string, e sweepEvent)
 }
 
 func newAccFixture(t *testing.T, opts openaitest.Options) *accFixture {
@@ -46,7 +48,8 @@ func (f *accFixture) factories() map[string]func() (tfprotov6.ProviderServer, er
 				Jitter:       func() float64 { return 0 },
 				MaxRetryWait: f.maxRetryWait,
 			},
-			maxListItems: f.maxListItems,
+			maxListItems:  f.maxListItems,
+			observeSweeps: f.observeSweeps,
 		}),
 	}
 }
