@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,10 +39,16 @@ func (e expectChecks) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 	}
 }
 
+// exceptionUntil matches the end date of the example's exception.
+var exceptionUntil = regexp.MustCompile(`(?m)^(\s*until\s*=\s*)"\d{4}-\d{2}-\d{2}"`)
+
 // TestAccComplianceExample plans examples/compliance as users will: the
 // key-hygiene module's checks warn on the sample organization, stay quiet on
 // a clean one (the example's exception hides legacy-bootstrap's no_expiry),
-// and the enforced too_many_admin_keys blocks the plan.
+// and the enforced too_many_admin_keys blocks the plan. Terraform plans at
+// the wall clock's time, so the exception's end date is moved a year past
+// today, and a step with it moved to yesterday shows the finding back: the
+// test passes on any date.
 func TestAccComplianceExample(t *testing.T) {
 	// Every file but versions.tf, whose provider source the test harness
 	// replaces with the in-process provider, in a directory of its own: the
@@ -71,19 +78,12 @@ func TestAccComplianceExample(t *testing.T) {
 	if example == string(body) {
 		t.Fatal("examples/compliance no longer uses ../../modules/key-hygiene")
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o600); err != nil {
-		t.Fatal(err)
+	if n := len(exceptionUntil.FindAllString(example, -1)); n != 1 {
+		t.Fatalf("examples/compliance has %d exceptions with a date as until, want 1", n)
 	}
-	// The harness serves the provider as registry.terraform.io/<namespace>/openai.
-	// Terraform finds an implied "openai" there by itself; OpenTofu would look
-	// in its own registry, so name the address when a namespace is set.
-	if ns := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); ns != "" {
-		versions := fmt.Sprintf("terraform {\n  required_providers {\n    openai = { source = %q }\n  }\n}\n", "registry.terraform.io/"+ns+"/openai")
-		if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	today := time.Now().UTC()
+	dir := exampleDir(t, exceptionUntil.ReplaceAllString(example, `${1}"`+today.AddDate(1, 0, 0).Format(time.DateOnly)+`"`))
+	lapsed := exampleDir(t, exceptionUntil.ReplaceAllString(example, `${1}"`+today.AddDate(0, 0, -1).Format(time.DateOnly)+`"`))
 	f := newAccFixture(t, openaitest.Options{})
 	f.srv.LoadSampleOrganization()
 	// The example configures the provider from the environment.
@@ -141,6 +141,21 @@ func TestAccComplianceExample(t *testing.T) {
 				}},
 			},
 			{
+				// The exception ended yesterday: legacy-bootstrap's no_expiry
+				// is back, and the exception is listed as lapsed.
+				ProtoV6ProviderFactories: f.factories(),
+				ConfigDirectory:          config.StaticDirectory(lapsed),
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectChecks{"module.key_hygiene.check.no_expiry": tfjson.CheckStatusFail},
+					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("no_expiry"), knownvalue.Int64Exact(1)),
+					plancheck.ExpectKnownOutputValue("expired_exceptions", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("key_Tn5Zh0Lq4Pe9Xa2C"),
+					})),
+				}},
+			},
+			{
 				PreConfig: func() {
 					f.srv.SetAdminKeys(clean)
 					f.srv.SetProjects([]openaitest.Project{cleanProject}, cleanProjectKeys)
@@ -164,4 +179,23 @@ func TestAccComplianceExample(t *testing.T) {
 			},
 		},
 	})
+}
+
+// exampleDir writes the example's configuration into a directory of its own.
+// The harness serves the provider as registry.terraform.io/<namespace>/openai:
+// Terraform finds an implied "openai" there by itself, but OpenTofu would look
+// in its own registry, so the address is named when a namespace is set.
+func exampleDir(t *testing.T, example string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ns := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); ns != "" {
+		versions := fmt.Sprintf("terraform {\n  required_providers {\n    openai = { source = %q }\n  }\n}\n", "registry.terraform.io/"+ns+"/openai")
+		if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
