@@ -373,6 +373,11 @@ func TestRetryHonoursServerHints(t *testing.T) {
 }
 
 func TestRetryPolicy(t *testing.T) {
+	// The provider's max_retries documentation says this; the cases below
+	// hold the policy to it.
+	if got, want := client.RetriedStatuses(), "408, 409, 429 or 5xx except 501"; got != want {
+		t.Errorf("RetriedStatuses() = %q, want %q", got, want)
+	}
 	for _, tc := range []struct {
 		status   int
 		headers  map[string]string

@@ -25,9 +25,9 @@ const (
 	// that follows a burst of four or more, while no rate has been learned;
 	// each failed probe doubles the wait.
 	firstProbe = 250 * time.Millisecond
-	// maxProbe bounds the wait between probes: a window of a minute is
-	// found within a probe of its end.
-	maxProbe = time.Minute
+	// MaxProbeWait bounds the wait between probes after 429s without
+	// hints: a window of a minute is found within a probe of its end.
+	MaxProbeWait = time.Minute
 	// decrease multiplies the rate that met a 429 when it resumes.
 	decrease = 0.9
 	// slowStart multiplies the rate after each success while it is below
@@ -384,7 +384,7 @@ func (p *pacer) observe(st *attempts, resp *http.Response, hint time.Duration, h
 	case p.probing:
 		if probe {
 			p.probes++
-			p.probeGap = min(max(2*p.probeGap, p.probeBase), maxProbe)
+			p.probeGap = min(max(2*p.probeGap, p.probeBase), MaxProbeWait)
 			if until := now.Add(p.probeGap); until.After(p.hold) {
 				p.hold = until
 			}

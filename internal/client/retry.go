@@ -2,19 +2,44 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// The retry policy's waits, exported so that the provider's documentation
+// is built from them.
 const (
-	// initialBackoff doubles per retry when the server gives no hint.
-	initialBackoff = 500 * time.Millisecond
-	// maxBackoff caps the wait after a connection error or a 5xx.
-	maxBackoff = 8 * time.Second
+	// InitialBackoff doubles per retry after a connection error or a server
+	// error when the server gives no hint.
+	InitialBackoff = 500 * time.Millisecond
+	// MaxBackoff caps the wait after a connection error or a server error.
+	MaxBackoff = 8 * time.Second
+)
+
+// retriedStatuses are retried besides the server errors; a server error is
+// retried unless it is notRetriedStatus, which no retry changes.
+var retriedStatuses = []int{http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests}
+
+const notRetriedStatus = http.StatusNotImplemented
+
+// RetriedStatuses names the statuses a request is retried after, for the
+// provider's documentation: "408, 409, 429 or 5xx except 501".
+func RetriedStatuses() string {
+	codes := make([]string, len(retriedStatuses))
+	for i, code := range retriedStatuses {
+		codes[i] = strconv.Itoa(code)
+	}
+	return fmt.Sprintf("%s or 5xx except %d", strings.Join(codes, ", "), notRetriedStatus)
+}
+
+const (
 	// maxJitter is the largest fraction taken off a computed wait, so that
 	// concurrent callers do not retry in lockstep.
 	maxJitter = 0.25
@@ -53,8 +78,8 @@ func attemptsFrom(ctx context.Context) *attempts {
 	return &attempts{}
 }
 
-// checkRetry is the retry policy: connection errors, 408, 409, 429 and 5xx
-// but 501 are retried, x-should-retry overrides the status, and a retry is
+// checkRetry is the retry policy: connection errors and RetriedStatuses are
+// retried, x-should-retry overrides the status, and a retry is
 // refused when its wait would exceed the request's total wait budget.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := attemptsFrom(ctx)
@@ -111,21 +136,21 @@ func retryable(resp *http.Response, err error) (bool, string) {
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
 		return true, "rate limited"
-	case code == http.StatusRequestTimeout, code == http.StatusConflict:
+	case slices.Contains(retriedStatuses, code):
 		return true, http.StatusText(code)
-	case code >= 500 && code != http.StatusNotImplemented:
+	case code >= 500 && code != notRetriedStatus:
 		return true, "server error"
 	}
 	return false, ""
 }
 
 // backoff is the wait before retry n (0-based) after a connection error or
-// a server error: exponential from initialBackoff, with jitter. Hint-less
+// a server error: exponential from InitialBackoff, with jitter. Hint-less
 // 429s wait in the pacer instead.
 func (c *Client) backoff(n int) time.Duration {
-	d := maxBackoff
+	d := MaxBackoff
 	if n < 16 {
-		d = min(initialBackoff<<n, maxBackoff)
+		d = min(InitialBackoff<<n, MaxBackoff)
 	}
 	return d - time.Duration(float64(d)*maxJitter*c.jitter())
 }

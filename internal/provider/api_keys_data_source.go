@@ -65,10 +65,16 @@ func anyKeyAttributes() map[string]schema.Attribute {
 		MarkdownDescription: "`active` or `archived`: the status of the key's project; null for admin keys."}
 	attributes["owner_project_access"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "`active` while a project key's owner still has access to the project, else `inactive`; null for admin keys."}
+	owner := projectKeyOwnerAttributes()
+	owner["role"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "The owner's role: in the organization for an admin key (such as `owner` or `reader`), " +
+			"in the project for a project key (such as `owner` or `member`); null when the API gives none."}
+	owner["email"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "A project key's user's email; null for service accounts and for admin keys, whose owner the API gives no email."}
 	attributes["owner"] = schema.SingleNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: "The user or service account that owns the key.",
-		Attributes:          projectKeyOwnerAttributes(),
+		Attributes:          owner,
 	}
 	return attributes
 }

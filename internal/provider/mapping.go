@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,16 +66,28 @@ func objectType(attributes map[string]schema.Attribute) tftypes.Object {
 	return t
 }
 
-// defaultMaxListItems bounds one list data source. terraform-plugin-go caps
-// a response at 256 MiB, about 700,000 admin keys; past that Terraform would
-// fail with a transport error, so the provider stops earlier with a
-// diagnostic that says what to do. TestListLimitFitsTheResponseCap checks the
-// headroom.
+// responseCap is terraform-plugin-go's cap on one gRPC response.
+const responseCap = 256 << 20
+
+// defaultMaxListItems bounds one list data source. Past responseCap,
+// Terraform would fail with a transport error, so the provider stops earlier
+// with a diagnostic that says what to do. TestListLimitFitsTheResponseCap
+// measures how many admin keys fit (about 560,000 with long names) and
+// checks the headroom, and that the README says the same.
 const defaultMaxListItems = 400_000
 
 // listLimitNote documents defaultMaxListItems in the list data sources.
-const listLimitNote = "A list longer than 400,000 items fails with a diagnostic rather than a transport error: " +
-	"Terraform caps a provider response at 256 MiB."
+var listLimitNote = fmt.Sprintf("A list longer than %s items fails with a diagnostic rather than a transport error: "+
+	"Terraform caps a provider response at %d MiB.", thousands(defaultMaxListItems), responseCap>>20)
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // listState is how a list data source's results go into state: the objects
 // under attr, their ids under "ids", beside the data source's arguments.
@@ -105,8 +118,8 @@ func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, ar
 	if len(items) > limit {
 		resp.Diagnostics.AddError(fmt.Sprintf("Too Many %s for One Data Source", titleCase(l.noun)),
 			fmt.Sprintf("The API listed %d %s, more than the %d one data source can return: Terraform caps a provider "+
-				"response at 256 MiB, and a larger list would fail with a transport error instead. Revoke the %s "+
-				"nobody uses, or read the ones you need one by one by id.", len(items), l.noun, limit, l.noun))
+				"response at %d MiB, and a larger list would fail with a transport error instead. Revoke the %s "+
+				"nobody uses, or read the ones you need one by one by id.", len(items), l.noun, limit, responseCap>>20, l.noun))
 		return
 	}
 	values := make(map[string]tftypes.Value, len(args)+2)

@@ -3,6 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,13 +54,13 @@ func TestListLimitFitsTheResponseCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	perKey := float64(len(dv.MsgPack)) / float64(len(keys))
-	const responseCap = 256 << 20
 	total := perKey * defaultMaxListItems
 	t.Logf("%.0f bytes of state per key; %d keys = %.0f MiB of the 256 MiB cap; the cap is reached at about %.0f keys",
 		perKey, defaultMaxListItems, total/(1<<20), responseCap/perKey)
 	if total > 0.8*responseCap {
 		t.Errorf("%d keys of %.0f bytes = %.0f MiB: less than 20%% headroom under the 256 MiB cap", defaultMaxListItems, perKey, total/(1<<20))
 	}
+	checkREADMEListLimit(t, responseCap/perKey)
 }
 
 // BenchmarkAdminKeysState measures mapping decoded keys into state values,
@@ -130,5 +134,29 @@ func BenchmarkReadAdminAPIKeys(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
 		})
+	}
+}
+
+// readmeListLimit is the README's sentence on the list limit.
+var readmeListLimit = regexp.MustCompile(`at most ([0-9,]+) items \(Terraform caps a provider response at (\d+) MiB, about ([0-9,]+)\s+admin keys`)
+
+// checkREADMEListLimit fails unless the README gives the limit and the cap
+// the code has, and about as many admin keys as fit.
+func checkREADMEListLimit(t *testing.T, fit float64) {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := readmeListLimit.FindStringSubmatch(string(readme))
+	if m == nil {
+		t.Fatalf("the README no longer says %q", readmeListLimit)
+	}
+	if m[1] != thousands(defaultMaxListItems) || m[2] != strconv.Itoa(responseCap>>20) {
+		t.Errorf("the README says %s items and %s MiB; the code has %s and %d", m[1], m[2], thousands(defaultMaxListItems), responseCap>>20)
+	}
+	said, _ := strconv.Atoi(strings.ReplaceAll(m[3], ",", ""))
+	if math.Abs(float64(said)-fit) > 0.05*fit {
+		t.Errorf("the README says about %s admin keys fit; %.0f do", m[3], fit)
 	}
 }

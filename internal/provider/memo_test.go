@@ -33,11 +33,12 @@ type memoResult struct {
 	err error
 }
 
-// goDo calls m.do in a goroutine and returns where its result arrives.
-func goDo(ctx context.Context, m *memo[int], key string, fn func(context.Context) (int, error)) <-chan memoResult {
+// goDo calls m.do for the key "k" in a goroutine and returns where its
+// result arrives.
+func goDo(ctx context.Context, m *memo[int], fn func(context.Context) (int, error)) <-chan memoResult {
 	out := make(chan memoResult, 1)
 	go func() {
-		v, err := m.do(ctx, key, fn)
+		v, err := m.do(ctx, "k", fn)
 		out <- memoResult{v, err}
 	}()
 	return out
@@ -50,9 +51,9 @@ func TestMemoJoinerOutlivesTheStarter(t *testing.T) {
 		var m memo[int]
 		sweep := newSweepStub()
 		starterCtx, cancelStarter := context.WithCancel(context.Background())
-		starter := goDo(starterCtx, &m, "k", sweep.fn)
+		starter := goDo(starterCtx, &m, sweep.fn)
 		synctest.Wait()
-		joiner := goDo(context.Background(), &m, "k", sweep.fn)
+		joiner := goDo(context.Background(), &m, sweep.fn)
 		synctest.Wait()
 
 		cancelStarter()
@@ -80,11 +81,11 @@ func TestMemoJoinerDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var m memo[int]
 		sweep := newSweepStub()
-		starter := goDo(context.Background(), &m, "k", sweep.fn)
+		starter := goDo(context.Background(), &m, sweep.fn)
 		synctest.Wait()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		joiner := goDo(ctx, &m, "k", sweep.fn)
+		joiner := goDo(ctx, &m, sweep.fn)
 		time.Sleep(time.Minute) // The bubble's clock: no real time passes.
 		if r := <-joiner; !errors.Is(r.err, context.DeadlineExceeded) {
 			t.Fatalf("the joiner got %v, %v; want its deadline", r.val, r.err)
@@ -104,9 +105,9 @@ func TestMemoStopsASweepNobodyWaitsFor(t *testing.T) {
 		first := newSweepStub()
 		ctx1, cancel1 := context.WithCancel(context.Background())
 		ctx2, cancel2 := context.WithCancel(context.Background())
-		r1 := goDo(ctx1, &m, "k", first.fn)
+		r1 := goDo(ctx1, &m, first.fn)
 		synctest.Wait()
-		r2 := goDo(ctx2, &m, "k", first.fn)
+		r2 := goDo(ctx2, &m, first.fn)
 		synctest.Wait()
 		cancel1()
 		<-r1
@@ -133,9 +134,9 @@ func TestMemoForgetsAFailedSweep(t *testing.T) {
 		boom := errors.New("boom")
 		release := make(chan struct{})
 		failing := func(context.Context) (int, error) { <-release; return 0, boom }
-		r1 := goDo(context.Background(), &m, "k", failing)
+		r1 := goDo(context.Background(), &m, failing)
 		synctest.Wait()
-		r2 := goDo(context.Background(), &m, "k", failing)
+		r2 := goDo(context.Background(), &m, failing)
 		synctest.Wait()
 		close(release)
 		for _, r := range []<-chan memoResult{r1, r2} {
@@ -172,9 +173,9 @@ func TestMemoSharesRateLimitStats(t *testing.T) {
 			return 1, nil
 		}
 		var a, b client.RateLimitStats
-		ra := goDo(client.WithRateLimitStats(context.Background(), &a), &m, "k", sweep)
+		ra := goDo(client.WithRateLimitStats(context.Background(), &a), &m, sweep)
 		synctest.Wait()
-		rb := goDo(client.WithRateLimitStats(context.Background(), &b), &m, "k", sweep)
+		rb := goDo(client.WithRateLimitStats(context.Background(), &b), &m, sweep)
 		synctest.Wait()
 		close(release)
 		<-ra

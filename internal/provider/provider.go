@@ -125,11 +125,14 @@ func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: connection errors, "+
-					"408, 409, 429 and 5xx responses. Defaults to `%d`. Waits follow `Retry-After` when the API sends it, "+
-					"else grow exponentially from 0.5 s up to 8 s; after a `429` without `Retry-After` the provider probes "+
-					"after 62.5 ms or 0.25 s, doubling up to 60 s. One request waits at most %s in total, pacing "+
-					"included. `0` disables retries.", client.DefaultMaxRetries, client.DefaultMaxRetryWait),
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: after a connection error, "+
+					"or a response with status %s. Defaults to `%d`. Waits follow `Retry-After` (or `retry-after-ms`) "+
+					"when the API sends it. Otherwise, after a connection error or a server error, they grow "+
+					"exponentially from `%s` up to `%s`; after a `429` without `Retry-After` or `x-ratelimit-*` "+
+					"headers, every request waits while one at a time probes the limit, each refused probe doubling "+
+					"the wait up to `%s`. One request waits at most `%s` in total, pacing "+
+					"included. `0` disables retries.", client.RetriedStatuses(), client.DefaultMaxRetries,
+					client.InitialBackoff, client.MaxBackoff, client.MaxProbeWait, client.DefaultMaxRetryWait),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
