@@ -122,7 +122,7 @@ func limiterFloor(s limiterShape, perMin, n int) time.Duration {
 
 // runLimiterMatrix sweeps every cell on the fake clock, then the rates of
 // realTimeRates in real time.
-func runLimiterMatrix(realTimeRates []int, logf func(string, ...any)) ([]limiterCell, error) {
+func runLimiterMatrix(ctx context.Context, realTimeRates []int, logf func(string, ...any)) ([]limiterCell, error) {
 	var cells []limiterCell
 	for _, realTime := range []bool{false, true} {
 		for _, perMin := range limiterRates {
@@ -132,7 +132,7 @@ func runLimiterMatrix(realTimeRates []int, logf func(string, ...any)) ([]limiter
 			for _, s := range limiterShapes {
 				for _, mode := range []pacingMode{modeLearned, modeCapped, modeHeaders} {
 					c := limiterCell{shape: s, perMin: perMin, mode: mode, realTime: realTime}
-					limiterSweep(&c)
+					limiterSweep(ctx, &c)
 					if c.err != nil {
 						return cells, fmt.Errorf("%s at %d/min, %s: %w", s.name, perMin, mode, c.err)
 					}
@@ -155,7 +155,7 @@ func clockName(realTime bool) string {
 
 // limiterSweep lists 50 admin keys and 45 projects together, then the keys of
 // every project with four workers, all through one client.
-func limiterSweep(c *limiterCell) {
+func limiterSweep(ctx context.Context, c *limiterCell) {
 	var clock openaitest.Clock = openaitest.RealClock{}
 	var fake *openaitest.FakeClock
 	if !c.realTime {
@@ -187,7 +187,7 @@ func limiterSweep(c *limiterCell) {
 		return
 	}
 	stats := &client.RateLimitStats{}
-	ctx := client.WithRateLimitStats(context.Background(), stats)
+	ctx = client.WithRateLimitStats(ctx, stats)
 
 	// Every goroutine joins the fake clock before any starts, so that the
 	// clock moves only when all of them wait.
@@ -311,12 +311,6 @@ func limiterMarkdown(cells []limiterCell) string {
 }
 
 const limiterHeading = "## Limiter matrix"
-
-// spliceLimiters replaces the limiter section of an existing report, or
-// appends one.
-func spliceLimiters(report, section string) string {
-	return spliceSection(report, limiterHeading, section)
-}
 
 // spliceSection replaces the section under heading of an existing report,
 // up to the next "## " heading, or appends it.

@@ -42,6 +42,20 @@ func main() {
 	if provider := os.Getenv(envWrapBinary); provider != "" {
 		os.Exit(wrap(provider, os.Getenv(envWrapRSS)))
 	}
+	log.SetFlags(0)
+	ctx, caught := stopOnSignal()
+	err := benchMain(ctx)
+	if sig := caught(); sig != nil {
+		os.Exit(exitStatus(sig))
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// benchMain parses the flags and runs what they ask for. Every function it
+// calls returns its errors, so that the deferred cleanup runs before exit.
+func benchMain(ctx context.Context) error {
 	sizes := flag.String("keys", "1000,10000,100000", "organization sizes to measure, comma-separated")
 	out := flag.String("out", "BENCHMARKS.md", "the report to write")
 	runs := flag.Int("runs", 3, "terraform plan runs per size (the median is reported)")
@@ -50,7 +64,6 @@ func main() {
 	orgOnly := flag.Bool("organization-only", false, "run only the openai_api_keys organization benchmark and rewrite only its section of the report")
 	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
-	log.SetFlags(0)
 
 	var realTime []int
 	for _, s := range strings.Split(*realRates, ",") {
@@ -59,75 +72,74 @@ func main() {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n <= 0 {
-			log.Fatalf("bad -limiters-real value %q", s)
+			return fmt.Errorf("bad -limiters-real value %q", s)
 		}
 		realTime = append(realTime, n)
 	}
 	if *limitersOnly {
 		log.Printf("running the limiter matrix")
-		cells, err := runLimiterMatrix(realTime, log.Printf)
+		cells, err := runLimiterMatrix(ctx, realTime, log.Printf)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		section := limiterMarkdown(cells)
 		fmt.Print(section)
-		old, err := os.ReadFile(*out)
-		if err != nil && !os.IsNotExist(err) {
-			log.Fatal(err)
-		}
-		if err := os.WriteFile(*out, []byte(spliceLimiters(string(old), section)), 0o644); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("\nwrote %s\n", *out)
-		return
+		return rewriteSection(*out, limiterHeading, section)
 	}
 
 	terraform := os.Getenv("TERRAFORM")
 	if terraform == "" {
-		log.Fatal("set TERRAFORM to a terraform binary (make bench does)")
+		return errors.New("set TERRAFORM to a terraform binary (make bench does)")
 	}
 	if *orgOnly {
-		org, err := runOrganizationOnly(terraform, *runs)
+		org, err := runOrganizationOnly(ctx, terraform, *runs)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		section := org.section()
 		fmt.Print(section)
-		old, err := os.ReadFile(*out)
-		if err != nil && !os.IsNotExist(err) {
-			log.Fatal(err)
-		}
-		if err := os.WriteFile(*out, []byte(spliceSection(string(old), orgHeading, section)), 0o644); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("\nwrote %s\n", *out)
-		return
+		return rewriteSection(*out, orgHeading, section)
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 {
-			log.Fatalf("bad -keys value %q", s)
+			return fmt.Errorf("bad -keys value %q", s)
 		}
 		ns = append(ns, n)
 	}
 	if *pacingOnly {
 		ns = nil
 	}
-	r, err := run(terraform, ns, *runs)
+	r, err := run(ctx, terraform, ns, *runs)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	log.Printf("running the limiter matrix")
-	if r.limiters, err = runLimiterMatrix(realTime, log.Printf); err != nil {
-		log.Fatal(err)
+	if r.limiters, err = runLimiterMatrix(ctx, realTime, log.Printf); err != nil {
+		return err
 	}
 	report := r.markdown()
 	fmt.Print(report.table)
 	if err := os.WriteFile(*out, []byte(report.full), 0o644); err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Printf("\nwrote %s\n", *out)
+	return nil
+}
+
+// rewriteSection replaces the section under heading of the report at path,
+// or appends it.
+func rewriteSection(path, heading, section string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(spliceSection(string(old), heading, section)), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwrote %s\n", path)
+	return nil
 }
 
 // wrap runs the real provider with this process's arguments and standard
@@ -185,10 +197,10 @@ type results struct {
 
 // setup builds the provider and its RSS-reading wrapper into work and writes
 // a CLI configuration that points Terraform at them; it returns its path.
-func setup(work string) (string, error) {
+func setup(ctx context.Context, work string) (string, error) {
 	log.Printf("building the provider")
 	bin := filepath.Join(work, "bin")
-	if err := goBuild(filepath.Join(work, "real", "terraform-provider-openai"), "."); err != nil {
+	if err := goBuild(ctx, filepath.Join(work, "real", "terraform-provider-openai"), "."); err != nil {
 		return "", err
 	}
 	self, err := os.Executable()
@@ -212,33 +224,33 @@ func setup(work string) (string, error) {
 }
 
 // runOrganizationOnly measures only the organization-wide inventory.
-func runOrganizationOnly(terraform string, runs int) (*orgResult, error) {
-	work, err := os.MkdirTemp("", "openai-bench-")
+func runOrganizationOnly(ctx context.Context, terraform string, runs int) (*orgResult, error) {
+	work, cleanup, err := workDir()
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = os.RemoveAll(work) }()
-	rc, err := setup(work)
+	defer cleanup()
+	rc, err := setup(ctx, work)
 	if err != nil {
 		return nil, err
 	}
-	return organizationBench(terraform, work, rc, runs)
+	return organizationBench(ctx, terraform, work, rc, runs)
 }
 
-func run(terraform string, sizes []int, runs int) (*results, error) {
-	work, err := os.MkdirTemp("", "openai-bench-")
+func run(ctx context.Context, terraform string, sizes []int, runs int) (*results, error) {
+	work, cleanup, err := workDir()
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = os.RemoveAll(work) }()
+	defer cleanup()
 
 	r := &results{}
-	out, err := exec.Command(terraform, "version").Output()
+	out, err := command(ctx, terraform, "version").Output()
 	if err != nil {
 		return nil, fmt.Errorf("terraform version: %w", err)
 	}
 	r.terraformVersion = strings.SplitN(string(out), "\n", 2)[0]
-	rc, err := setup(work)
+	rc, err := setup(ctx, work)
 	if err != nil {
 		return nil, err
 	}
@@ -246,14 +258,14 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 	micro := map[int][5]float64{}
 	if len(sizes) > 0 {
 		log.Printf("running the client and mapping benchmarks (go test -bench)")
-		if micro, err = microBenchmarks(); err != nil {
+		if micro, err = microBenchmarks(ctx); err != nil {
 			return nil, err
 		}
 	}
 
 	for _, n := range sizes {
 		log.Printf("planning %d keys", n)
-		s, err := planSize(terraform, work, rc, n, runs)
+		s, err := planSize(ctx, terraform, work, rc, n, runs)
 		if err != nil {
 			return nil, err
 		}
@@ -263,7 +275,7 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 		r.sizes = append(r.sizes, s)
 	}
 
-	if r.org, err = organizationBench(terraform, work, rc, runs); err != nil {
+	if r.org, err = organizationBench(ctx, terraform, work, rc, runs); err != nil {
 		return nil, err
 	}
 
@@ -273,7 +285,7 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 	// request that arrives a little early.
 	for _, burst := range []int{2, 1} {
 		for _, capped := range []bool{true, false} {
-			p, err := pacedSweep(burst, capped)
+			p, err := pacedSweep(ctx, burst, capped)
 			if err != nil {
 				return nil, err
 			}
@@ -283,8 +295,8 @@ func run(terraform string, sizes []int, runs int) (*results, error) {
 	return r, nil
 }
 
-func goBuild(out, pkg string) error {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+func goBuild(ctx context.Context, out, pkg string) error {
+	cmd := command(ctx, "go", "build", "-o", out, pkg)
 	cmd.Stderr = os.Stderr
 	return cmd.Run()
 }
@@ -302,8 +314,8 @@ var benchLine = regexp.MustCompile(`^Benchmark(\w+)/keys=(\d+)-\d+\s+\d+\s+(.*)$
 // microBenchmarks runs the client sweep, mapping and read handler
 // benchmarks and returns, per size: sweep ns/key, sweep B/key, mapping
 // ns/key, mapping B/key, read handler ns.
-func microBenchmarks() (map[int][5]float64, error) {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^(BenchmarkListAdminAPIKeys|BenchmarkAdminKeysState|BenchmarkReadAdminAPIKeys)$",
+func microBenchmarks(ctx context.Context) (map[int][5]float64, error) {
+	cmd := command(ctx, "go", "test", "-run", "^$", "-bench", "^(BenchmarkListAdminAPIKeys|BenchmarkAdminKeysState|BenchmarkReadAdminAPIKeys)$",
 		"-benchmem", "-benchtime", "3x", "./internal/client", "./internal/provider")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
@@ -344,7 +356,7 @@ func parseBenchmarks(out string) map[int][5]float64 {
 	return res
 }
 
-func planSize(terraform, work, rc string, n, runs int) (sizeResult, error) {
+func planSize(ctx context.Context, terraform, work, rc string, n, runs int) (sizeResult, error) {
 	s := sizeResult{keys: n, ideal: (n + client.PageSize - 1) / client.PageSize}
 	srv := openaitest.NewServer(openaitest.Options{})
 	defer srv.Close()
@@ -370,7 +382,7 @@ output "keys" { value = length(data.openai_admin_api_keys.all.ids) }
 	}
 	env := planEnv(work, rc, srv.URL(), rssDir)
 	for range runs {
-		wall, err := planOnce(terraform, dir, env, n)
+		wall, err := planOnce(ctx, terraform, dir, env, n)
 		if err != nil {
 			return s, err
 		}
@@ -385,7 +397,7 @@ output "keys" { value = length(data.openai_admin_api_keys.all.ids) }
 
 // pacedSweep lists 10,000 keys, in real time, from a fake that admits 600
 // requests a minute as a token bucket of burst.
-func pacedSweep(burst int, capped bool) (paceResult, error) {
+func pacedSweep(ctx context.Context, burst int, capped bool) (paceResult, error) {
 	srv := openaitest.NewServer(openaitest.Options{RateLimitPerMinute: 600, RateLimitBurst: burst})
 	defer srv.Close()
 	srv.SeedAdminKeys(10_000)
@@ -398,7 +410,7 @@ func pacedSweep(burst int, capped bool) (paceResult, error) {
 		return paceResult{}, err
 	}
 	start := time.Now()
-	keys, err := c.ListAdminAPIKeys(context.Background(), client.ListAdminAPIKeysOptions{})
+	keys, err := c.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{})
 	if err != nil {
 		return paceResult{}, err
 	}

@@ -54,11 +54,11 @@ func TestCappedCellsAreJudgedOnTheLaterFloor(t *testing.T) {
 
 func TestSpliceLimiters(t *testing.T) {
 	section := limiterHeading + "\n\nnew\n"
-	if got := spliceLimiters("# B\n\n## A\n\nx\n", section); got != "# B\n\n## A\n\nx\n\n"+section {
+	if got := spliceSection("# B\n\n## A\n\nx\n", limiterHeading, section); got != "# B\n\n## A\n\nx\n\n"+section {
 		t.Errorf("appended: %q", got)
 	}
 	old := "# B\n\n" + limiterHeading + "\n\nold\n\n## Z\n\nz\n"
-	if got, want := spliceLimiters(old, section), "# B\n\n"+section+"\n## Z\n\nz\n"; got != want {
+	if got, want := spliceSection(old, limiterHeading, section), "# B\n\n"+section+"\n## Z\n\nz\n"; got != want {
 		t.Errorf("replaced: %q, want %q", got, want)
 	}
 }

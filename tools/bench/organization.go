@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -87,7 +87,7 @@ func seedOrganization(srv *openaitest.Server, r *orgResult) {
 	}
 }
 
-func organizationBench(terraform, work, rc string, runs int) (*orgResult, error) {
+func organizationBench(ctx context.Context, terraform, work, rc string, runs int) (*orgResult, error) {
 	r := &orgResult{}
 	srv := openaitest.NewServer(openaitest.Options{})
 	defer srv.Close()
@@ -104,7 +104,7 @@ func organizationBench(terraform, work, rc string, runs int) (*orgResult, error)
 	env := planEnv(work, rc, srv.URL(), rssDir)
 	log.Printf("planning the organization: %d admin keys, %d projects, %d keys in all", r.admin, r.projects, r.keys)
 	for range runs {
-		wall, err := planOnce(terraform, dir, env, r.keys)
+		wall, err := planOnce(ctx, terraform, dir, env, r.keys)
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +128,7 @@ func organizationBench(terraform, work, rc string, runs int) (*orgResult, error)
 	} {
 		v.opts.RateLimitPerMinute, v.opts.RateLimitBurst = orgRateLimit, orgBurst
 		log.Printf("planning the organization at %d requests a minute, %s", orgRateLimit, v.name)
-		p, err := orgPacedPlan(terraform, work, rc, dir, v.opts, v.capped, r.keys, r.planWall)
+		p, err := orgPacedPlan(ctx, terraform, work, rc, dir, v.opts, v.capped, r.keys, r.planWall)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +142,7 @@ func organizationBench(terraform, work, rc string, runs int) (*orgResult, error)
 // that admits orgRateLimit requests a minute. Its floor is the request floor
 // at that rate plus unlimited, the same plan's time without a limit: what
 // Terraform and the provider do besides waiting.
-func orgPacedPlan(terraform, work, rc, dir string, opts openaitest.Options, capped bool, keys int, unlimited time.Duration) (orgPaced, error) {
+func orgPacedPlan(ctx context.Context, terraform, work, rc, dir string, opts openaitest.Options, capped bool, keys int, unlimited time.Duration) (orgPaced, error) {
 	srv := openaitest.NewServer(opts)
 	defer srv.Close()
 	var r orgResult
@@ -151,7 +151,7 @@ func orgPacedPlan(terraform, work, rc, dir string, opts openaitest.Options, capp
 	if capped {
 		env = append(env, "TF_VAR_max_requests_per_minute="+strconv.Itoa(orgRateLimit))
 	}
-	wall, err := planOnce(terraform, dir, env, keys)
+	wall, err := planOnce(ctx, terraform, dir, env, keys)
 	if err != nil {
 		return orgPaced{}, err
 	}
@@ -179,8 +179,8 @@ func planEnv(work, rc, url, rssDir string) []string {
 }
 
 // planOnce runs terraform plan in dir and checks that it reported n keys.
-func planOnce(terraform, dir string, env []string, n int) (time.Duration, error) {
-	cmd := exec.Command(terraform, "-chdir="+dir, "plan", "-input=false", "-lock=false", "-no-color", "-refresh=false")
+func planOnce(ctx context.Context, terraform, dir string, env []string, n int) (time.Duration, error) {
+	cmd := command(ctx, terraform, "-chdir="+dir, "plan", "-input=false", "-lock=false", "-no-color", "-refresh=false")
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
