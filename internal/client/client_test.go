@@ -613,17 +613,16 @@ func TestCancelStopsWaiting(t *testing.T) {
 	})
 	t.Run("during a hanging request", func(t *testing.T) {
 		f := newFixture(t, openaitest.Options{})
-		f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultHang})
+		// A gate that never opens: the request hangs in the server's hands.
+		gate := openaitest.NewGate()
+		f.srv.Inject(openaitest.Fault{Kind: openaitest.FaultLatency, Gate: gate})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
 			_, err := f.c.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{})
 			done <- err
 		}()
-		// Cancel once the request is in the server's hands.
-		for len(f.srv.Requests()) == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		<-gate.Arrived()
 		cancel()
 		select {
 		case err := <-done:

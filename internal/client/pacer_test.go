@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
@@ -42,54 +43,57 @@ func (p *pacer) state() (rate float64, epoch int, probing bool) {
 // one congestion event, one probe at a time, and the rate measured from the
 // opening burst.
 func TestPacerOneSlowDownPerEvent(t *testing.T) {
-	clock := openaitest.NewFakeClock(time.Unix(0, 0))
-	p := newPacer(clock, 0)
+	synctest.Test(t, func(t *testing.T) {
+		clock := openaitest.NewFakeClock(time.Unix(0, 0))
+		p := newPacer(clock, 0)
 
-	// Unpaced until the API objects: ten accepted at once.
-	for range 10 {
-		p.observe(send(t, p, 0), ok, 0, false)
-	}
-	// The first answer is in, so four go out together, and all are refused.
-	var flying []*attempts
-	for range 4 {
-		flying = append(flying, send(t, p, 0))
-	}
-	for _, st := range flying {
-		p.observe(st, limited, 0, false)
-	}
-	if _, epoch, probing := p.state(); epoch != 1 || !probing {
-		t.Fatalf("epoch %d probing %v after four 429s to requests in flight together, want one event", epoch, probing)
-	}
-	// Everyone waits for the first probe, 250 ms on; a refused probe doubles
-	// the wait, and is not a new event.
-	probe := send(t, p, 250*time.Millisecond)
-	if !probe.probe {
-		t.Fatal("the first request after the hold is not the probe")
-	}
-	p.observe(probe, limited, 0, false)
-	probe = send(t, p, 500*time.Millisecond)
-	// While the probe is out, nobody else starts.
-	started := make(chan struct{})
-	go func() {
-		st := &attempts{}
-		_, _ = p.wait(context.Background(), st, time.Hour)
-		close(started)
-	}()
-	select {
-	case <-started:
-		t.Fatal("a request started while the probe was in flight")
-	case <-time.After(20 * time.Millisecond):
-	}
-	p.observe(probe, ok, 0, false)
-	<-started
-	rate, epoch, probing := p.state()
-	if epoch != 1 || probing {
-		t.Fatalf("epoch %d probing %v after the probe was accepted", epoch, probing)
-	}
-	// Ten accepted from 0 s to 0.75 s: about 13 a second.
-	if want := 10 / 0.75; rate < want*0.99 || rate > want*1.01 {
-		t.Fatalf("rate %.2f/s after the opening burst, want %.2f", rate, want)
-	}
+		// Unpaced until the API objects: ten accepted at once.
+		for range 10 {
+			p.observe(send(t, p, 0), ok, 0, false)
+		}
+		// The first answer is in, so four go out together, and all are refused.
+		var flying []*attempts
+		for range 4 {
+			flying = append(flying, send(t, p, 0))
+		}
+		for _, st := range flying {
+			p.observe(st, limited, 0, false)
+		}
+		if _, epoch, probing := p.state(); epoch != 1 || !probing {
+			t.Fatalf("epoch %d probing %v after four 429s to requests in flight together, want one event", epoch, probing)
+		}
+		// Everyone waits for the first probe, 250 ms on; a refused probe doubles
+		// the wait, and is not a new event.
+		probe := send(t, p, 250*time.Millisecond)
+		if !probe.probe {
+			t.Fatal("the first request after the hold is not the probe")
+		}
+		p.observe(probe, limited, 0, false)
+		probe = send(t, p, 500*time.Millisecond)
+		// While the probe is out, nobody else starts.
+		started := make(chan struct{})
+		go func() {
+			st := &attempts{}
+			_, _ = p.wait(context.Background(), st, time.Hour)
+			close(started)
+		}()
+		synctest.Wait()
+		select {
+		case <-started:
+			t.Fatal("a request started while the probe was in flight")
+		default:
+		}
+		p.observe(probe, ok, 0, false)
+		<-started
+		rate, epoch, probing := p.state()
+		if epoch != 1 || probing {
+			t.Fatalf("epoch %d probing %v after the probe was accepted", epoch, probing)
+		}
+		// Ten accepted from 0 s to 0.75 s: about 13 a second.
+		if want := 10 / 0.75; rate < want*0.99 || rate > want*1.01 {
+			t.Fatalf("rate %.2f/s after the opening burst, want %.2f", rate, want)
+		}
+	})
 }
 
 // TestPacerConvergesOnFixedWindow sweeps a fake that admits 10 requests per
@@ -274,32 +278,34 @@ func TestPacerCappedProbesCatchUp(t *testing.T) {
 }
 
 func TestPacerInFlightCounts(t *testing.T) {
-	clock := openaitest.NewFakeClock(time.Unix(0, 0))
-	p := newPacer(clock, 0)
-	p.observe(send(t, p, 0), &http.Response{StatusCode: http.StatusOK, Header: http.Header{
-		"X-Ratelimit-Remaining-Requests": {"2"},
-		"X-Ratelimit-Reset-Requests":     {"1m0s"},
-	}}, 0, false)
-	a, b := send(t, p, 0), send(t, p, 0)
-	// Two in flight spend the two left: a third waits for an answer.
-	var wg sync.WaitGroup
-	wg.Add(1)
-	var waited time.Duration
-	go func() {
-		defer wg.Done()
-		waited, _ = p.wait(context.Background(), &attempts{}, time.Hour)
-	}()
-	time.Sleep(20 * time.Millisecond)
-	// The answer says nothing is left: the third waits for the reset.
-	p.observe(a, &http.Response{StatusCode: http.StatusOK, Header: http.Header{
-		"X-Ratelimit-Remaining-Requests": {"0"},
-		"X-Ratelimit-Reset-Requests":     {"1m0s"},
-	}}, 0, false)
-	p.observe(b, ok, 0, false)
-	wg.Wait()
-	if waited != time.Minute {
-		t.Fatalf("the third request waited %s, want the minute to the reset", waited)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		clock := openaitest.NewFakeClock(time.Unix(0, 0))
+		p := newPacer(clock, 0)
+		p.observe(send(t, p, 0), &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+			"X-Ratelimit-Remaining-Requests": {"2"},
+			"X-Ratelimit-Reset-Requests":     {"1m0s"},
+		}}, 0, false)
+		a, b := send(t, p, 0), send(t, p, 0)
+		// Two in flight spend the two left: a third waits for an answer.
+		var wg sync.WaitGroup
+		wg.Add(1)
+		var waited time.Duration
+		go func() {
+			defer wg.Done()
+			waited, _ = p.wait(context.Background(), &attempts{}, time.Hour)
+		}()
+		synctest.Wait()
+		// The answer says nothing is left: the third waits for the reset.
+		p.observe(a, &http.Response{StatusCode: http.StatusOK, Header: http.Header{
+			"X-Ratelimit-Remaining-Requests": {"0"},
+			"X-Ratelimit-Reset-Requests":     {"1m0s"},
+		}}, 0, false)
+		p.observe(b, ok, 0, false)
+		wg.Wait()
+		if waited != time.Minute {
+			t.Fatalf("the third request waited %s, want the minute to the reset", waited)
+		}
+	})
 }
 
 func TestPacerFloorFromConfiguredCap(t *testing.T) {

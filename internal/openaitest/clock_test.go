@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -100,42 +101,45 @@ func TestFakeClockJoinedSleepersOverlap(t *testing.T) {
 // TestFakeClockWaitsForRunningParticipants keeps a participant busy: a
 // sleeper does not wake until it sleeps too or leaves.
 func TestFakeClockWaitsForRunningParticipants(t *testing.T) {
-	c := NewFakeClock(time.Unix(0, 0))
-	leaveBusy := c.Join()
-	leaveSleeper := c.Join()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer leaveSleeper()
-		_ = c.Sleep(context.Background(), time.Hour)
-	}()
-	select {
-	case <-done:
-		t.Fatal("a sleeper woke while another participant was running")
-	case <-time.After(20 * time.Millisecond):
-	}
-	if c.Now() != time.Unix(0, 0) {
-		t.Fatal("the clock moved while a participant was running")
-	}
-	leaveBusy()
-	<-done
-	if c.Now() != time.Unix(3600, 0) {
-		t.Fatalf("clock %v, want an hour later", c.Now())
-	}
-	// A cancelled sleeper lets go at once, and the clock stays.
-	leave := c.Join()
-	defer leave()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	leave2 := c.Join()
-	go func() { defer leave2(); errc <- c.Sleep(ctx, time.Hour) }()
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled joined sleep: %v", err)
-	}
-	if c.Now() != time.Unix(3600, 0) {
-		t.Fatal("a cancelled sleep moved the clock")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := NewFakeClock(time.Unix(0, 0))
+		leaveBusy := c.Join()
+		leaveSleeper := c.Join()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer leaveSleeper()
+			_ = c.Sleep(context.Background(), time.Hour)
+		}()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("a sleeper woke while another participant was running")
+		default:
+		}
+		if c.Now() != time.Unix(0, 0) {
+			t.Fatal("the clock moved while a participant was running")
+		}
+		leaveBusy()
+		<-done
+		if c.Now() != time.Unix(3600, 0) {
+			t.Fatalf("clock %v, want an hour later", c.Now())
+		}
+		// A cancelled sleeper lets go at once, and the clock stays.
+		leave := c.Join()
+		defer leave()
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		leave2 := c.Join()
+		go func() { defer leave2(); errc <- c.Sleep(ctx, time.Hour) }()
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled joined sleep: %v", err)
+		}
+		if c.Now() != time.Unix(3600, 0) {
+			t.Fatal("a cancelled sleep moved the clock")
+		}
+	})
 }
 
 func TestFakeClockSleepUntil(t *testing.T) {
