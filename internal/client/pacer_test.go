@@ -36,7 +36,7 @@ func send(t *testing.T, p *pacer, want time.Duration) *attempts {
 func (p *pacer) state() (rate float64, epoch int, probing bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.rate, p.epoch, p.probing
+	return p.learn.rate, p.learn.epoch, p.learn.probing
 }
 
 // TestPacerOneSlowDownPerEvent answers four requests in flight with 429s:

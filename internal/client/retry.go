@@ -59,12 +59,8 @@ type attempts struct {
 	// rateLimited says the last attempt was a 429.
 	rateLimited bool
 
-	// The pacer's view of the attempt in flight.
-	inflight bool    // counted in the pacer's in-flight requests
-	probe    bool    // the probe of a congestion event
-	epoch    int     // congestion events before it was sent
-	rate     float64 // the learned rate when it was sent
-	refill   bool    // sent on a refill the headers' budget did not yet show
+	// The pacer's view of the attempt.
+	ticket
 
 	stats *RateLimitStats
 }
