@@ -19,9 +19,14 @@ const (
 	// TokenBucket refills the limit's rate continuously into a bucket of
 	// RateLimitBurst requests (default 1), full at the start.
 	TokenBucket
+	// AlignedWindow admits at most the limit per window, windows aligned to
+	// the clock (multiples of the window since the zero time), as a counter
+	// keyed by the current window is: the first request may come late in
+	// its window.
+	AlignedWindow
 )
 
-var shapeNames = [...]string{"sliding window", "fixed window", "token bucket"}
+var shapeNames = [...]string{"sliding window", "fixed window", "token bucket", "aligned window"}
 
 func (s RateLimitShape) String() string {
 	if s >= 0 && int(s) < len(shapeNames) {
@@ -100,9 +105,12 @@ func (l *limiter) admit(now time.Time) (time.Duration, bool, limitState) {
 		st.limit, st.remaining = l.burst, int(l.tokens)
 		st.reset = time.Duration((float64(l.burst) - l.tokens) * float64(perToken))
 		return wait, ok, st
-	case FixedWindow:
+	case FixedWindow, AlignedWindow:
 		if l.start.IsZero() {
 			l.start = now
+			if l.shape == AlignedWindow {
+				l.start = now.Truncate(l.window)
+			}
 		}
 		if elapsed := now.Sub(l.start); elapsed >= l.window {
 			l.start = l.start.Add(elapsed - elapsed%l.window)

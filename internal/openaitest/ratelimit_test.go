@@ -171,6 +171,33 @@ func TestFixedWindowRateLimit(t *testing.T) {
 	}
 }
 
+// An aligned window counts from multiples of its length, not from the first
+// request: a client that starts late in a window gets its next burst sooner.
+func TestAlignedWindowRateLimit(t *testing.T) {
+	// 1,800,000,002 s is 2 s into a 2.5 s window: the next begins 0.5 s on.
+	clock := NewFakeClock(time.Unix(1_800_000_002, 0))
+	s := newServer(t, Options{Clock: clock, RateLimitRequests: 10, RateLimitWindow: 2500 * time.Millisecond,
+		RateLimitShape: AlignedWindow, RateLimitHeaders: true})
+	for i := range 10 {
+		if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d of the window: %d", i+1, r.status)
+		}
+	}
+	r := get(t, s, adminKeysPath, nil)
+	if r.status != http.StatusTooManyRequests || r.header.Get("x-ratelimit-reset-requests") != "500ms" {
+		t.Fatalf("11th request: %d with reset %q, want 429 and 500ms", r.status, r.header.Get("x-ratelimit-reset-requests"))
+	}
+	clock.Advance(500 * time.Millisecond)
+	for i := range 10 {
+		if r := get(t, s, adminKeysPath, nil); r.status != http.StatusOK {
+			t.Fatalf("request %d of the next window: %d", i+1, r.status)
+		}
+	}
+	if r := get(t, s, adminKeysPath, nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("the next window is spent too: %d", r.status)
+	}
+}
+
 func TestRateLimitHeadersPerShape(t *testing.T) {
 	for _, tc := range []struct {
 		shape RateLimitShape

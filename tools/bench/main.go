@@ -62,6 +62,7 @@ func benchMain(ctx context.Context) error {
 	pacingOnly := flag.Bool("pacing-only", false, "measure only the rate-limited sweep")
 	limitersOnly := flag.Bool("limiters-only", false, "run only the limiter matrix and rewrite only its section of the report")
 	orgOnly := flag.Bool("organization-only", false, "run only the openai_api_keys organization benchmark and rewrite only its section of the report")
+	tfLimitersOnly := flag.Bool("terraform-limiters-only", false, "run only the learned pacing through terraform and rewrite only its section of the report")
 	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
 
@@ -99,6 +100,15 @@ func benchMain(ctx context.Context) error {
 		section := org.section()
 		fmt.Print(section)
 		return rewriteSection(*out, orgHeading, section)
+	}
+	if *tfLimitersOnly {
+		sec, err := runTerraformLimitersOnly(ctx, terraform, *runs)
+		if err != nil {
+			return err
+		}
+		section := sec.markdown()
+		fmt.Print(section)
+		return rewriteSection(*out, terraformLimiterHeading, section)
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -193,6 +203,7 @@ type results struct {
 	floor            time.Duration
 	limiters         []limiterCell
 	org              *orgResult
+	tfLimiters       *terraformLimiterSection
 }
 
 // setup builds the provider and its RSS-reading wrapper into work and writes
@@ -276,6 +287,10 @@ func run(ctx context.Context, terraform string, sizes []int, runs int) (*results
 	}
 
 	if r.org, err = organizationBench(ctx, terraform, work, rc, runs); err != nil {
+		return nil, err
+	}
+	log.Printf("planning the limiter matrix's organization through terraform against short windows")
+	if r.tfLimiters, err = terraformLimiterBench(ctx, terraform, work, rc, runs); err != nil {
 		return nil, err
 	}
 
@@ -530,6 +545,10 @@ func (r *results) markdown() markdown {
 	if len(r.limiters) > 0 {
 		fmt.Fprintln(&f)
 		f.WriteString(limiterMarkdown(r.limiters))
+	}
+	if r.tfLimiters != nil {
+		fmt.Fprintln(&f)
+		f.WriteString(r.tfLimiters.markdown())
 	}
 	return markdown{table: t.String(), full: f.String()}
 }
