@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,7 +30,10 @@ const (
 	envBaseURL  = "OPENAI_BASE_URL"
 )
 
-var _ provider.Provider = (*openaiProvider)(nil)
+var (
+	_ provider.Provider              = (*openaiProvider)(nil)
+	_ provider.ProviderWithFunctions = (*openaiProvider)(nil)
+)
 
 // openaiProvider is the openai provider. One instance serves one Terraform
 // run, so the API sweeps it memoizes are fresh for every plan.
@@ -252,6 +256,10 @@ func (p *openaiProvider) DataSources(context.Context) []func() datasource.DataSo
 
 func (p *openaiProvider) Resources(context.Context) []func() resource.Resource {
 	return nil
+}
+
+func (p *openaiProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newKeyHygieneFunction}
 }
 
 // tflogLogger adapts the client's logger to tflog, masking the admin key in

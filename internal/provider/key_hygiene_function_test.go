@@ -1,0 +1,160 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
+)
+
+// The function's cases are the corpus's, run through the module by
+// internal/e2e; these show it called directly, as users would, on each key
+// data source, and its errors.
+
+const hygieneNow = `"2026-11-28T12:00:00Z"`
+
+// functionKeys are an admin key owned by a user, never used and without an
+// expiry date, and one in order, at hygieneNow.
+func functionKeys(f *accFixture) {
+	ada, ci := "Ada Lovelace", "terraform-ci"
+	expires, used := int64(1798675200), int64(1795780800) // 2027-01-01, 2026-11-27
+	f.srv.SetAdminKeys([]openaitest.AdminKey{
+		{ID: "key_ada", Name: &ada, RedactedValue: "sk-admin...a1Lv", CreatedAt: 1767225600, // 2026-01-01
+			Owner: openaitest.Owner{Type: "user", ID: "user_1", Name: &ada, Role: "owner", CreatedAt: 1700000000}},
+		{ID: "key_ci", Name: &ci, RedactedValue: "sk-admin...k3Qz", CreatedAt: 1767225600, ExpiresAt: &expires, LastUsedAt: &used,
+			Owner: openaitest.Owner{Type: "service_account", ID: "sa_1", Name: &ci, Role: "owner", CreatedAt: 1700000000}},
+	})
+}
+
+func findingCheck(rule, keyID, keyName, owner, detail string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"rule": knownvalue.StringExact(rule), "key_id": knownvalue.StringExact(keyID), "kind": knownvalue.StringExact("admin"),
+		"key_name": knownvalue.StringExact(keyName), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),
+		"owner": knownvalue.StringExact(owner), "detail": knownvalue.StringExact(detail),
+	})
+}
+
+func TestAccKeyHygieneFunction(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	functionKeys(f)
+	ada := []knownvalue.Check{
+		findingCheck("never_used", "key_ada", "Ada Lovelace", "Ada Lovelace", "never used; created 2026-01-01, more than 7 days before 2026-11-28"),
+		findingCheck("no_expiry", "key_ada", "Ada Lovelace", "Ada Lovelace", "admin key with no expiry date"),
+		findingCheck("user_owned", "key_ada", "Ada Lovelace", "Ada Lovelace", "owned by user Ada Lovelace"),
+	}
+	summary := func(extra map[string]int64) knownvalue.Check {
+		counts := map[string]int64{"expired": 0, "expiring_soon": 0, "idle": 0, "never_used": 1, "no_expiry": 1,
+			"owner_without_access": 0, "too_many_admin_keys": 0, "too_old": 0, "user_owned": 1}
+		checks := map[string]knownvalue.Check{}
+		for rule, n := range counts {
+			if m, ok := extra[rule]; ok {
+				n = m
+			}
+			checks[rule] = knownvalue.Int64Exact(n)
+		}
+		return knownvalue.MapExact(checks)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: f.config(`
+data "openai_api_keys" "all" {}
+data "openai_admin_api_keys" "all" {}
+
+output "inventory" {
+  value = provider::openai::key_hygiene(data.openai_api_keys.all.keys, { now = ` + hygieneNow + ` })
+}
+
+# The admin keys' own shape, without kind, and a cap.
+output "admin_keys" {
+  value = provider::openai::key_hygiene(data.openai_admin_api_keys.all.keys, {
+    now            = ` + hygieneNow + `
+    max_admin_keys = 1
+    exceptions = {
+      key_ada = { rules = ["user_owned"], reason = "Ada's key until the CI account takes over.", until = "2026-11-01" }
+    }
+  })
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("inventory", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"findings":           knownvalue.ListExact(ada),
+					"summary":            summary(nil),
+					"passed":             knownvalue.Bool(false),
+					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{}),
+				})),
+				statecheck.ExpectKnownOutputValue("admin_keys", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"findings": knownvalue.ListExact(append(append([]knownvalue.Check{}, ada[:2]...),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"rule": knownvalue.StringExact("too_many_admin_keys"), "key_id": knownvalue.Null(), "kind": knownvalue.StringExact("admin"),
+							"key_name": knownvalue.Null(), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),
+							"owner": knownvalue.Null(), "detail": knownvalue.StringExact("2 admin keys, more than max_admin_keys = 1"),
+						}),
+						ada[2])),
+					"summary":            summary(map[string]int64{"too_many_admin_keys": 1}),
+					"passed":             knownvalue.Bool(false),
+					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("key_ada")}),
+				})),
+			},
+		}},
+	})
+}
+
+// A wrong call is a function error that says which argument, what is wrong
+// and what is accepted.
+func TestAccKeyHygieneFunctionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, keys, settings string
+		want                 []string
+	}{
+		{"no now", "[]", "{}", []string{`Invalid value for "settings" parameter`, "now is required: pass plantimestamp()"}},
+		{"an unknown setting", "[]", "{ now = " + hygieneNow + ", max_idle_day = 90 }",
+			[]string{`"max_idle_day" is not a setting: the settings are now, max_idle_days`}},
+		{"an invalid value", "[]", "{ now = " + hygieneNow + ", max_idle_days = -1 }",
+			[]string{"max_idle_days = -1: must be a whole number of days from 0 to 36500, such as 90"}},
+		{"two problems", "[]", `{ now = "yesterday", rules = ["idel"] }`,
+			[]string{"2 problems:", `now = "yesterday": must be an RFC 3339 time`, `rules lists "idel", which is not a rule`}},
+		{"keys that are no list", `"key_a"`, "{ now = " + hygieneNow + " }",
+			[]string{`Invalid value for "keys" parameter`, `keys = "key_a": must be a list of keys`}},
+		{"a key without an id", `[{ created_at_rfc3339 = "2026-01-01T00:00:00Z" }]`, "{ now = " + hygieneNow + " }",
+			[]string{"a key has no id (id = null): every key needs one"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newAccFixture(t, openaitest.Options{})
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config:      f.config(`output "hygiene" { value = provider::openai::key_hygiene(` + tc.keys + `, ` + tc.settings + `) }`),
+					ExpectError: detail(tc.want...),
+				}},
+			})
+		})
+	}
+}
+
+// The function needs no provider configuration, no admin key and no API: a
+// module that only calls it, such as modules/key-hygiene under terraform
+// test, runs without either.
+func TestAccKeyHygieneFunctionWithoutConfiguration(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	t.Setenv(envAdminKey, "")
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: `
+output "passed" {
+  value = provider::openai::key_hygiene([], { now = ` + hygieneNow + ` }).passed
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("passed", knownvalue.Bool(true))},
+		}},
+	})
+	if n := len(f.srv.Requests()); n != 0 {
+		t.Errorf("the function sent %d requests", n)
+	}
+}
