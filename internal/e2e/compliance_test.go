@@ -21,17 +21,8 @@ import (
 // module's own settings: its findings must equal the findings output of
 // modules/key-hygiene, field for field.
 func TestComplianceModuleAndPolicyAgree(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC is not set: this test runs the real terraform (make test sets it)")
-	}
 	opa := opaPath(t)
-	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraform == "" {
-		var err error
-		if terraform, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform: set TF_ACC_TERRAFORM_PATH=$(scripts/terraform-path)")
-		}
-	}
+	terraform := terraformPath(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
 	root := repoRoot(t)
@@ -39,27 +30,11 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 		t.Fatalf("modules/key-hygiene, the implementation the policy is compared with, is missing: %v", err)
 	}
 	work := t.TempDir()
-
-	bin := filepath.Join(work, "bin")
-	run(t, ctx, root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-openai"),
-		"github.com/keycensus/terraform-provider-openai")
+	env := devProviderEnv(t, ctx, root, work)
 
 	srv := openaitest.NewServer(openaitest.Options{})
 	t.Cleanup(srv.Close)
 	srv.LoadSampleOrganization()
-
-	// dev_overrides, as scripts/demo does: no terraform init, no registry.
-	rc := filepath.Join(work, "terraformrc")
-	config := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/keycensus/openai" = %q
-  }
-  direct {}
-}
-`, bin)
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 
 	// The example with modules/ beside it, so "../../modules/key-hygiene"
 	// resolves as it does in the repository.
@@ -67,13 +42,7 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 	copyTree(t, filepath.Join(root, "examples", "compliance"), dir)
 	copyTree(t, filepath.Join(root, "modules"), filepath.Join(work, "modules"))
 
-	env := []string{
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_CLI_CONFIG_FILE=" + rc,
-		"OPENAI_ADMIN_KEY=" + openaitest.DefaultAdminKey,
-		"OPENAI_BASE_URL=" + srv.URL(),
-	}
+	env = append(env, "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_BASE_URL="+srv.URL())
 	// terraform get installs local modules offline; terraform init would also
 	// try to install the provider from the registry.
 	run(t, ctx, dir, env, terraform, "get")
@@ -88,6 +57,45 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 		t.Fatalf("the findings cover only the rules %v: the sample organization breaks more", rules)
 	}
 	t.Logf("the module and the policy agree on %d findings, rules %v", len(findings), rulesOf(t, findings))
+}
+
+// terraformPath is the terraform the acceptance tests use; without one, and
+// without TF_ACC, the test skips.
+func terraformPath(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set: this test runs the real terraform (make test sets it)")
+	}
+	if terraform := os.Getenv("TF_ACC_TERRAFORM_PATH"); terraform != "" {
+		return terraform
+	}
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform: set TF_ACC_TERRAFORM_PATH=$(scripts/terraform-path)")
+	}
+	return terraform
+}
+
+// devProviderEnv builds the provider into work and returns the environment
+// that serves it to terraform through dev_overrides, as scripts/demo does:
+// no terraform init, no registry.
+func devProviderEnv(t *testing.T, ctx context.Context, root, work string) []string {
+	t.Helper()
+	bin := filepath.Join(work, "bin")
+	run(t, ctx, root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-openai"),
+		"github.com/keycensus/terraform-provider-openai")
+	rc := filepath.Join(work, "terraformrc")
+	config := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/keycensus/openai" = %q
+  }
+  direct {}
+}
+`, bin)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + rc}
 }
 
 // run runs a command in dir with the environment plus env, failing the test

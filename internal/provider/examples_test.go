@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
@@ -50,6 +51,9 @@ var exceptionUntil = regexp.MustCompile(`(?m)^(\s*until\s*=\s*)"\d{4}-\d{2}-\d{2
 // today, and a step with it moved to yesterday shows the finding back: the
 // test passes on any date.
 func TestAccComplianceExample(t *testing.T) {
+	// The module names the provider registry.terraform.io/keycensus/openai:
+	// the harness serves it there, for the example and the module alike.
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "keycensus")
 	// Every file but versions.tf, whose provider source the test harness
 	// replaces with the in-process provider, in a directory of its own: the
 	// harness installs modules only for a ConfigDirectory (for a Config string
@@ -126,6 +130,8 @@ func TestAccComplianceExample(t *testing.T) {
 	// Plan only, as the example is used. Providers given per step make the
 	// harness run init on each step's directory, which installs the module.
 	resource.Test(t, resource.TestCase{
+		// The module's rules are a provider function.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: f.factories(),

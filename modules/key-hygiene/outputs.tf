@@ -4,22 +4,22 @@ output "findings" {
 
   # Enforced rules block the plan here; the check blocks only warn.
   precondition {
-    condition     = length(local.enforced_messages) == 0
-    error_message = "Key hygiene rules enforced by this configuration (${join(", ", sort(var.enforce))}) have ${length(local.enforced_messages)} finding(s):\n${join("\n", [for m in local.enforced_messages : "- ${m}"])}\nFix the keys, or accept a key's finding with an exception that has a reason and an end date."
+    condition     = local.enforced_count == 0
+    error_message = "Key hygiene rules enforced by this configuration (${join(", ", sort(var.enforce))}) have ${local.enforced_count} finding(s):\n${join("\n", local.enforced_lines)}\nFix the keys, or accept a key's finding with an exception that has a reason and an end date."
   }
 }
 
 output "summary" {
   description = "The number of findings of every enabled rule, after exceptions (0 when clean)."
-  value       = tomap({ for rule in local.enabled_rules : rule => length(local.findings_by_rule[rule]) })
+  value       = local.result.summary
 }
 
 output "passed" {
   description = "True when there are no findings after exceptions."
-  value       = length(local.findings) == 0
+  value       = local.result.passed
 }
 
 output "expired_exceptions" {
   description = "The sorted key ids whose exception has lapsed: their findings are back. Renew the exception or fix the key."
-  value       = local.expired_exceptions
+  value       = local.result.expired_exceptions
 }

@@ -1,0 +1,206 @@
+# What the module itself adds to the rules: a check block per rule, the
+# enforcement precondition, and the listing of findings in their messages.
+# The rules, their boundaries, the exceptions, the inventory's shapes and the
+# refusal of bad inputs are the case corpus's (internal/hygiene/testdata/cases),
+# which internal/e2e runs through this module with the real terraform.
+
+variables {
+  now = "2026-11-28T12:00:00Z"
+  keys = [
+    # no_expiry and user_owned.
+    { id = "key_admin", name = "ada-laptop", created_at_rfc3339 = "2026-11-01T00:00:00Z", last_used_at_rfc3339 = "2026-11-27T00:00:00Z",
+    owner = { type = "user", id = "user_1", name = "Ada Lovelace" } },
+    # owner_without_access.
+    { id                 = "key_project", name = "prod-backend", kind = "project", project_id = "proj_1", project_name = "Production", owner_project_access = "inactive",
+      created_at_rfc3339 = "2026-11-01T00:00:00Z", last_used_at_rfc3339 = "2026-11-27T00:00:00Z",
+    owner = { type = "service_account", id = "sa_1", name = "deploy-bot" } },
+  ]
+}
+
+run "each_rule_warns_in_its_own_check" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.user_owned, check.owner_without_access]
+
+  assert {
+    condition     = [for f in output.findings : "${f.rule}/${f.key_id}"] == ["no_expiry/key_admin", "owner_without_access/key_project", "user_owned/key_admin"]
+    error_message = "Every rule runs by default: ${jsonencode([for f in output.findings : "${f.rule}/${f.key_id}"])}"
+  }
+  assert {
+    condition     = local.check_messages["owner_without_access"] == "Key hygiene rule owner_without_access has 1 finding(s):\n- owner_without_access: key_project (prod-backend) in project Production: owner deploy-bot no longer has access to project Production"
+    error_message = "The warning names the key, its name and project, and why: ${local.check_messages["owner_without_access"]}"
+  }
+  assert {
+    condition     = output.summary == tomap({ expired = 0, expiring_soon = 0, idle = 0, never_used = 0, no_expiry = 1, owner_without_access = 1, too_many_admin_keys = 0, too_old = 0, user_owned = 1 }) && !output.passed
+    error_message = "The summary counts every enabled rule."
+  }
+}
+
+run "a_disabled_rule_passes_its_check" {
+  command         = plan
+  expect_failures = [check.user_owned]
+
+  variables {
+    rules = ["user_owned", "idle"]
+  }
+
+  assert {
+    condition     = output.summary == tomap({ idle = 0, user_owned = 1 })
+    error_message = "The summary lists the enabled rules only."
+  }
+}
+
+run "the_organization_finding_has_no_key_part" {
+  command         = plan
+  expect_failures = [check.too_many_admin_keys]
+
+  variables {
+    rules          = ["too_many_admin_keys"]
+    max_admin_keys = 0
+  }
+
+  assert {
+    condition     = local.check_messages["too_many_admin_keys"] == "Key hygiene rule too_many_admin_keys has 1 finding(s):\n- too_many_admin_keys: 1 admin keys, more than max_admin_keys = 0"
+    error_message = local.check_messages["too_many_admin_keys"]
+  }
+}
+
+run "an_enforced_rule_blocks_the_plan" {
+  command = plan
+
+  variables {
+    enforce = ["owner_without_access"]
+  }
+
+  expect_failures = [output.findings, check.no_expiry, check.user_owned, check.owner_without_access]
+}
+
+run "an_enforced_rule_without_findings_passes" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.user_owned, check.owner_without_access]
+
+  variables {
+    enforce = ["expired", "idle"]
+  }
+
+  assert {
+    condition     = local.enforced_count == 0
+    error_message = "Nothing to block."
+  }
+}
+
+run "an_active_exception_keeps_an_enforced_rule_from_blocking" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.user_owned]
+
+  variables {
+    enforce    = ["owner_without_access"]
+    exceptions = { key_project = { rules = ["owner_without_access"], reason = "Handed over to the platform team this week.", until = "2026-12-05" } }
+  }
+
+  assert {
+    condition     = output.summary.owner_without_access == 0
+    error_message = "An active exception keeps an enforced rule from blocking."
+  }
+}
+
+run "a_lapsed_exception_blocks_again" {
+  command = plan
+
+  variables {
+    enforce    = ["owner_without_access"]
+    exceptions = { key_project = { rules = ["owner_without_access"], reason = "Handed over to the platform team this week.", until = "2026-11-27" } }
+  }
+
+  expect_failures = [output.findings, check.no_expiry, check.user_owned, check.owner_without_access]
+}
+
+run "an_enforced_rule_that_is_disabled_does_not_block" {
+  command         = plan
+  expect_failures = [check.user_owned]
+
+  variables {
+    rules   = ["user_owned"]
+    enforce = ["owner_without_access"]
+  }
+
+  assert {
+    condition     = local.enforced_count == 0
+    error_message = "A disabled rule has no findings to enforce."
+  }
+}
+
+run "now_defaults_to_the_plan_time" {
+  command         = plan
+  expect_failures = [check.expired]
+
+  variables {
+    now   = null
+    rules = ["expired"]
+    # Expired in 2000: expired whenever the plan runs.
+    keys = [{ id = "key_old", created_at_rfc3339 = "1999-01-01T00:00:00Z", expires_at_rfc3339 = "2000-01-01T00:00:00Z" }]
+  }
+
+  assert {
+    condition     = [for f in output.findings : f.key_id] == ["key_old"]
+    error_message = "With now null, the rules run at the plan's time."
+  }
+}
+
+# 25 user-owned keys: the warning and the enforcement error list 20, then
+# count the rest; the findings output has all 25.
+run "messages_list_at_most_max_listed_findings" {
+  command = plan
+
+  variables {
+    rules   = ["never_used", "user_owned"]
+    enforce = ["user_owned"]
+    keys = [for i in range(25) : {
+      id                 = format("key_%02d", i)
+      created_at_rfc3339 = "2026-11-27T00:00:00Z"
+      owner              = { type = "user", id = "user_1", email = "ada@example.com" }
+    }]
+  }
+
+  expect_failures = [output.findings, check.user_owned]
+
+  assert {
+    condition     = length(local.findings) == 25 && length(local.lines["user_owned"]) == 21
+    error_message = "20 listed and one line for the rest: ${length(local.lines["user_owned"])} lines."
+  }
+  assert {
+    condition     = local.lines["user_owned"][19] == "- user_owned: key_19: owned by user ada@example.com" && local.lines["user_owned"][20] == "- ... and 5 more: the findings output has them all."
+    error_message = jsonencode(slice(local.lines["user_owned"], 18, 21))
+  }
+  assert {
+    condition     = startswith(local.check_messages["user_owned"], "Key hygiene rule user_owned has 25 finding(s):\n- user_owned: key_00: ")
+    error_message = local.check_messages["user_owned"]
+  }
+  assert {
+    condition     = local.enforced_count == 25 && length(local.enforced_lines) == 21
+    error_message = "The enforcement error counts all 25 and lists 20."
+  }
+}
+
+run "max_listed_findings_0_lists_none" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.user_owned, check.owner_without_access]
+
+  variables {
+    max_listed_findings = 0
+  }
+
+  assert {
+    condition     = local.check_messages["user_owned"] == "Key hygiene rule user_owned has 1 finding(s):\n- ... and 1 more: the findings output has them all."
+    error_message = local.check_messages["user_owned"]
+  }
+}
+
+run "max_listed_findings_must_be_a_whole_number" {
+  command = plan
+
+  variables {
+    max_listed_findings = 2.5
+  }
+
+  expect_failures = [var.max_listed_findings]
+}
