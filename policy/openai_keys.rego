@@ -1,13 +1,15 @@
 # METADATA
 # title: OpenAI API key hygiene
 # description: |-
-#   The rules of modules/key-hygiene, read from the JSON of a terraform plan
-#   (terraform show -json): the same rule names, settings, boundaries, finding
-#   fields and detail texts, so either gate gives the same answer. The
-#   end-to-end test in internal/e2e holds the two to it.
+#   The key-hygiene rules of the provider's engine (internal/hygiene, behind
+#   provider::openai::key_hygiene and modules/key-hygiene), read from the JSON
+#   of a terraform plan (terraform show -json): the same rule names,
+#   settings, validation, boundaries, finding fields and detail texts. The
+#   case corpus in internal/hygiene/testdata/cases holds the engine, the
+#   module and this policy to the same answers (openai_keys_corpus_test.rego).
 package openai.keys
 
-# The rule names are the interface shared with modules/key-hygiene.
+# The rule names are the interface shared with the engine and the module.
 rule_names := {
 	"expired",
 	"expiring_soon",
@@ -20,19 +22,36 @@ rule_names := {
 	"user_owned",
 }
 
-_defaults := {
+# The settings, in the order the engine names them.
+_setting_names := [
+	"now",
+	"max_idle_days",
+	"never_used_grace_days",
+	"rotation_days",
+	"expiry_warning_days",
+	"max_admin_keys",
+	"rules",
+	"enforce",
+	"exceptions",
+]
+
+_day_defaults := {
 	"max_idle_days": 90,
 	"never_used_grace_days": 7,
 	"rotation_days": 365,
 	"expiry_warning_days": 14,
+}
+
+_defaults := object.union(_day_defaults, {
+	"now": null,
 	"max_admin_keys": null,
 	"rules": rule_names,
 	"enforce": set(),
 	"exceptions": {},
-}
+})
 
 # data.openai_keys and each of its fields are optional; a null field means the
-# default, so the module's settings output can be passed as it is.
+# default, so the module's settings can be passed as they are.
 default _given := {}
 
 _given := data.openai_keys if is_object(data.openai_keys)
@@ -47,30 +66,25 @@ _or(value, fallback) := fallback if value == null
 
 else := value
 
-_rules := {rule | some rule in settings.rules}
-
-_enforce := {rule | some rule in settings.enforce}
-
-# Time: the plan's own timestamp, the same instant as plantimestamp().
-_now_ns := time.parse_rfc3339_ns(input.timestamp)
-
-_today := substring(input.timestamp, 0, 10)
+_rule_list := concat(", ", sort(rule_names))
 
 _day_ns := (24 * 3600) * 1000000000
 
-# The instant `days` whole days before now.
-_before_now(days) := _now_ns - (days * _day_ns)
+# ---------------------------------------------------------------------------
+# Time: the now setting when given, else the plan's own timestamp, the same
+# instant as plantimestamp().
 
-_ns(rfc3339) := time.parse_rfc3339_ns(rfc3339)
+_now_text := settings.now if settings.now != null
 
-_date(rfc3339) := substring(rfc3339, 0, 10)
+else := input.timestamp
 
-# Settings are whole numbers: print 90, never 90.0.
-_whole(n) := format_int(n, 10)
+_now_ns := time.parse_rfc3339_ns(_now_text)
+
+_today := substring(_now_text, 0, 10)
 
 # ---------------------------------------------------------------------------
-# The inventory: every key data source read during the plan, in the root module
-# and in child modules at any depth (prior_state holds what data sources read).
+# The inventory: every key data source read during the plan, in the root
+# module and in child modules (prior_state holds what data sources read).
 
 # Preferred first when several data sources list the same key: openai_api_keys
 # carries every attribute, the per-kind data sources fewer.
@@ -80,167 +94,263 @@ _source_rank := {
 	"openai_project_api_keys": 2,
 }
 
-# walk without the path is several times faster on a big inventory; nothing
-# inside a key looks like a data source.
+# Every module of the plan, the root and its child modules up to six levels
+# down. They are named level by level rather than found by walk, which would
+# visit every attribute of every key: several times the cost of the rules
+# for tens of thousands of keys.
+_root := input.prior_state.values.root_module
+
+_modules contains _root
+
+_modules contains module if some module in _root.child_modules
+
+_modules contains module if some module in _root.child_modules[_].child_modules
+
+_modules contains module if some module in _root.child_modules[_].child_modules[_].child_modules
+
+_modules contains module if some module in _root.child_modules[_].child_modules[_].child_modules[_].child_modules
+
+_modules contains module if some module in _root.child_modules[_].child_modules[_].child_modules[_].child_modules[_].child_modules
+
+_modules contains module if some module in _root.child_modules[_].child_modules[_].child_modules[_].child_modules[_].child_modules[_].child_modules
+
 _data_sources contains resource if {
-	walk(input.prior_state.values.root_module, [_, resource])
+	some module in _modules
+	some resource in module.resources
 	resource.mode == "data"
 	resource.type in object.keys(_source_rank)
 	is_array(resource.values.keys)
 }
 
-# [id, rank, key] for every listing of every key, duplicates included.
-_listed contains [key.id, _source_rank[resource.type], key] if {
-	some resource in _data_sources
-	some raw in resource.values.keys
-	key := object.union(_key_fields(raw), _source_fields(resource.type, resource.values))
-}
+# The data sources in the order their keys count: by rank, then address.
+_sources := [source | some entry in sort([[_source_rank[r.type], r.address, r] | some r in _data_sources]); source := entry[2]]
 
-# One key object per id: the best-ranked listing, the first of its id once
-# sorted (sort also makes ties deterministic). Sorting once is linear-ish where
-# grouping by id would compare every pair.
-_sorted := sort(_listed)
+# [raw key, data source] for every listing, in the order the engine would
+# meet them: only the few data sources are sorted, never the keys.
+_listings := [[raw, source] |
+	some source in _sources
+	some raw in source.values.keys
+]
 
-_keys := {listing[0]: listing[2] |
-	some i, listing in _sorted
-	_first_of_its_id(i)
-}
-
-_first_of_its_id(0)
-
-_first_of_its_id(i) if _sorted[i - 1][0] != _sorted[i][0]
-
-# Every field the rules read, null when the data source lacks it.
-_key_fields(raw) := {
-	"kind": _or(object.get(raw, "kind", null), "admin"),
-	"id": raw.id,
-	"name": object.get(raw, "name", null),
-	"created_at_rfc3339": object.get(raw, "created_at_rfc3339", null),
-	"last_used_at": object.get(raw, "last_used_at", null),
-	"last_used_at_rfc3339": object.get(raw, "last_used_at_rfc3339", null),
-	"expires_at": object.get(raw, "expires_at", null),
-	"expires_at_rfc3339": object.get(raw, "expires_at_rfc3339", null),
-	"project_id": object.get(raw, "project_id", null),
-	"project_name": object.get(raw, "project_name", null),
-	"owner_project_access": object.get(raw, "owner_project_access", null),
-	"owner_type": object.get(_owner(raw), "type", null),
-	"owner": _owner_label(_owner(raw)),
-}
-
-_owner(raw) := raw.owner if is_object(raw.owner)
-
-else := {}
-
-# The first of email, name and id that is neither null nor empty.
-_owner_label(owner) := labels[0] if {
-	labels := [label |
-		some field in ["email", "name", "id"]
-		label := object.get(owner, field, null)
-		is_string(label)
-		label != ""
-	]
-	count(labels) > 0
-} else := null
-
-# What the data source itself implies about its keys.
-_source_fields("openai_api_keys", _) := {}
-
-_source_fields("openai_admin_api_keys", _) := {"kind": "admin"}
-
-# Project keys never expire, and the listing names its project only by id.
-_source_fields("openai_project_api_keys", values) := {
-	"kind": "project",
-	"project_id": values.project_id,
-	"project_name": null,
-	"expires_at": null,
+# The attributes the rules read, null when a listing lacks them.
+_absent := {
+	"kind": null,
+	"name": null,
+	"last_used_at_rfc3339": null,
 	"expires_at_rfc3339": null,
+	"project_id": null,
+	"project_name": null,
+	"owner_project_access": null,
+	"owner": null,
+}
+
+# What a data source implies about its keys: the per-kind ones have no kind,
+# and a project's listing names its project only by id and never expires.
+_implied(source) := {} if source.type == "openai_api_keys"
+
+_implied(source) := {"kind": "admin"} if source.type == "openai_admin_api_keys"
+
+_implied(source) := {
+	"kind": "project",
+	"project_id": object.get(source.values, "project_id", null),
+	"project_name": null,
+	"expires_at_rfc3339": null,
+} if source.type == "openai_project_api_keys"
+
+_implied_by := {source.address: _implied(source) | some source in _sources}
+
+# One key per listing the engine would read, built in one pass with builtins
+# alone: a helper call per key or per finding costs more, at tens of thousands
+# of keys, than every rule together. A listing the engine would refuse has no
+# key; inventory_errors says why.
+_listed := [key |
+	some listing in _listings
+	raw := listing[0]
+	is_object(raw)
+	is_string(raw.id)
+	raw.id != ""
+	full := object.union(object.union(_absent, raw), _implied_by[listing[1].address])
+	full.kind in {null, "admin", "project"}
+	type_name(full.name) in {"string", "null"}
+	type_name(full.project_id) in {"string", "null"}
+	type_name(full.project_name) in {"string", "null"}
+	type_name(full.owner_project_access) in {"string", "null"}
+	type_name(full.owner) in {"object", "null"}
+	created_ns := time.parse_rfc3339_ns(full.created_at_rfc3339)
+	owner := _object_or_empty(full.owner)
+	key := object.union(full, {
+		# A null kind counts as admin.
+		"kind": object.get(_kinds, full.kind, "admin"),
+		"created_ns": created_ns,
+		"owner_type": object.get(owner, "type", null),
+		"owner_label": _owner_label(owner),
+		"project_label": _project_label(full),
+	})
+]
+
+_kinds := {"admin": "admin", "project": "project"}
+
+_object_or_empty(null) := {}
+
+_object_or_empty(o) := o if o != null
+
+# The owner is the first of email, name and id that is neither null nor
+# empty; a project is its name, else its id.
+_owner_label(owner) := owner.email if _label(owner.email)
+
+else := owner.name if _label(owner.name)
+
+else := owner.id if _label(owner.id)
+
+else := null
+
+_project_label(key) := key.project_name if _label(key.project_name)
+
+else := key.project_id if _label(key.project_id)
+
+else := null
+
+# Listings whose last use or expiry is neither null nor an RFC 3339 time.
+_bad_times := [key |
+	some key in _listed
+	some attr in ["last_used_at_rfc3339", "expires_at_rfc3339"]
+	key[attr] != null
+	not time.parse_rfc3339_ns(key[attr])
+]
+
+_ids := {key.id | some key in _listed}
+
+# One key per id, the first listing winning. Most inventories list each id
+# once: then the listings are the keys as they are.
+_keys := _listed if count(_ids) == count(_listed)
+
+else := [key |
+	some i, key in _listed
+	id := key.id
+
+	# Indexed by OPA: one pass over the listings, not one per key.
+	first := [j | some j, other in _listed; other.id == id]
+	i == first[0]
+]
+
+_label(s) if {
+	is_string(s)
+	s != ""
 }
 
 # ---------------------------------------------------------------------------
-# The rules. Each adds candidate findings; `findings` keeps those of enabled
-# rules that no active exception covers. "More than N days" is strict.
+# The rules, each only when enabled. Every "more than N days" is strict.
 
-_finding(rule, key, detail) := {
-	"rule": rule,
-	"key_id": key.id,
-	"kind": key.kind,
-	"key_name": key.name,
-	"project_id": key.project_id,
-	"project_name": key.project_name,
-	"owner": key.owner,
-	"detail": detail,
+_rules := {rule | some rule in settings.rules}
+
+_enforce := {rule | some rule in settings.enforce}
+
+_days(name) := format_int(settings[name], 10)
+
+_before_now(name) := _now_ns - (settings[name] * _day_ns)
+
+# The findings of each rule, after exceptions, built where the rule finds
+# them: a helper call per finding costs more than the rule. Kept by rule, so
+# that deny computes only the enforced rules and summary counts by looking.
+
+# [key id, rule] of every finding an active exception accepts.
+_accepted contains [id, rule] if {
+	some id, exception in settings.exceptions
+	_now_ns < _exception_end_ns(exception.until)
+	some rule in exception.rules
 }
 
-_candidates contains _finding("never_used", key, detail) if {
+_by_rule["never_used"] := [finding |
+	"never_used" in _rules
+	before := _before_now("never_used_grace_days")
 	some key in _keys
-	key.last_used_at == null
-	_ns(key.created_at_rfc3339) < _before_now(settings.never_used_grace_days)
-	detail := sprintf("never used; created %s, more than %s days before %s", [
-		_date(key.created_at_rfc3339), _whole(settings.never_used_grace_days), _today,
-	])
-}
+	key.last_used_at_rfc3339 == null
+	key.created_ns < before
+	not [key.id, "never_used"] in _accepted
+	detail := concat("", ["never used; created ", substring(key.created_at_rfc3339, 0, 10), ", more than ", _days("never_used_grace_days"), " days before ", _today])
+	finding := {"rule": "never_used", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
-_candidates contains _finding("idle", key, detail) if {
+_by_rule["idle"] := [finding |
+	"idle" in _rules
+	before := _before_now("max_idle_days")
 	some key in _keys
-	key.last_used_at != null
-	_ns(key.last_used_at_rfc3339) < _before_now(settings.max_idle_days)
-	detail := sprintf("last used %s, more than %s days before %s", [
-		_date(key.last_used_at_rfc3339), _whole(settings.max_idle_days), _today,
-	])
-}
+	key.last_used_at_rfc3339 != null
+	time.parse_rfc3339_ns(key.last_used_at_rfc3339) < before
+	not [key.id, "idle"] in _accepted
+	detail := concat("", ["last used ", substring(key.last_used_at_rfc3339, 0, 10), ", more than ", _days("max_idle_days"), " days before ", _today])
+	finding := {"rule": "idle", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
-_candidates contains _finding("no_expiry", key, "admin key with no expiry date") if {
+_by_rule["no_expiry"] := [finding |
+	"no_expiry" in _rules
 	some key in _keys
 	key.kind == "admin"
-	key.expires_at == null
-}
+	key.expires_at_rfc3339 == null
+	not [key.id, "no_expiry"] in _accepted
+	finding := {"rule": "no_expiry", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": "admin key with no expiry date"}
+]
 
-_candidates contains _finding("expiring_soon", key, detail) if {
+_by_rule["expiring_soon"] := [finding |
+	"expiring_soon" in _rules
+	until := _now_ns + (settings.expiry_warning_days * _day_ns)
 	some key in _keys
-	key.expires_at != null
-	expires := _ns(key.expires_at_rfc3339)
+	key.expires_at_rfc3339 != null
+	expires := time.parse_rfc3339_ns(key.expires_at_rfc3339)
 	_now_ns <= expires
-	expires <= _now_ns + (settings.expiry_warning_days * _day_ns)
-	detail := sprintf("expires %s, within %s days of %s", [
-		_date(key.expires_at_rfc3339), _whole(settings.expiry_warning_days), _today,
-	])
-}
+	expires <= until
+	not [key.id, "expiring_soon"] in _accepted
+	detail := concat("", ["expires ", substring(key.expires_at_rfc3339, 0, 10), ", within ", _days("expiry_warning_days"), " days of ", _today])
+	finding := {"rule": "expiring_soon", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
-_candidates contains _finding("expired", key, detail) if {
+_by_rule["expired"] := [finding |
+	"expired" in _rules
 	some key in _keys
-	key.expires_at != null
-	_ns(key.expires_at_rfc3339) < _now_ns
-	detail := sprintf("expired %s, before %s", [_date(key.expires_at_rfc3339), _today])
-}
+	key.expires_at_rfc3339 != null
+	time.parse_rfc3339_ns(key.expires_at_rfc3339) < _now_ns
+	not [key.id, "expired"] in _accepted
+	detail := concat("", ["expired ", substring(key.expires_at_rfc3339, 0, 10), ", before ", _today])
+	finding := {"rule": "expired", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
-_candidates contains _finding("too_old", key, detail) if {
+_by_rule["too_old"] := [finding |
+	"too_old" in _rules
+	before := _before_now("rotation_days")
 	some key in _keys
-	_ns(key.created_at_rfc3339) < _before_now(settings.rotation_days)
-	detail := sprintf("created %s, more than %s days before %s", [
-		_date(key.created_at_rfc3339), _whole(settings.rotation_days), _today,
-	])
-}
+	key.created_ns < before
+	not [key.id, "too_old"] in _accepted
+	detail := concat("", ["created ", substring(key.created_at_rfc3339, 0, 10), ", more than ", _days("rotation_days"), " days before ", _today])
+	finding := {"rule": "too_old", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
-_candidates contains _finding("user_owned", key, detail) if {
+_by_rule["user_owned"] := [finding |
+	"user_owned" in _rules
 	some key in _keys
 	key.owner_type == "user"
-	detail := sprintf("owned by user %s", [_or(key.owner, "(unknown)")])
-}
+	not [key.id, "user_owned"] in _accepted
+	finding := {"rule": "user_owned", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": concat("", ["owned by user ", _or(key.owner_label, "(unknown)")])}
+]
 
-_candidates contains _finding("owner_without_access", key, detail) if {
+_by_rule["owner_without_access"] := [finding |
+	"owner_without_access" in _rules
 	some key in _keys
 	key.kind == "project"
 	key.owner_project_access == "inactive"
-	detail := sprintf("owner %s no longer has access to project %s", [
-		_or(key.owner, "(unknown)"), _or(key.project_name, key.project_id),
+	not [key.id, "owner_without_access"] in _accepted
+	detail := concat("", [
+		"owner ", _or(key.owner_label, "(unknown)"),
+		" no longer has access to project ", _or(key.project_label, "(unknown)"),
 	])
-}
+	finding := {"rule": "owner_without_access", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
 
 # One finding for the organization: it belongs to no key, so no exception
 # can cover it.
-_candidates contains finding if {
+_by_rule["too_many_admin_keys"] := [finding |
+	"too_many_admin_keys" in _rules
 	settings.max_admin_keys != null
-	admin_keys := count([id | some id, key in _keys; key.kind == "admin"])
+	admin_keys := count([key | some key in _keys; key.kind == "admin"])
 	admin_keys > settings.max_admin_keys
 	finding := {
 		"rule": "too_many_admin_keys",
@@ -250,9 +360,12 @@ _candidates contains finding if {
 		"project_id": null,
 		"project_name": null,
 		"owner": null,
-		"detail": sprintf("%d admin keys, more than max_admin_keys = %s", [admin_keys, _whole(settings.max_admin_keys)]),
+		"detail": sprintf("%d admin keys, more than max_admin_keys = %s", [admin_keys, format_int(settings.max_admin_keys, 10)]),
 	}
-}
+]
+
+# Every finding after exceptions.
+findings := {finding | some fs in _by_rule; some finding in fs}
 
 # ---------------------------------------------------------------------------
 # Exceptions: a date means through the end of that day in UTC; an RFC 3339
@@ -262,24 +375,10 @@ _exception_end_ns(until) := time.parse_rfc3339_ns(concat("", [until, "T00:00:00Z
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, until)
 } else := time.parse_rfc3339_ns(until)
 
-_excepted(finding) if {
-	exception := settings.exceptions[finding.key_id]
-	finding.rule in exception.rules
-	_now_ns < _exception_end_ns(exception.until)
-}
-
 # ---------------------------------------------------------------------------
 # Results.
 
-findings contains finding if {
-	some finding in _candidates
-	finding.rule in _rules
-	not _excepted(finding)
-}
-
-summary[rule] := count([finding | some finding in findings; finding.rule == rule]) if {
-	some rule in (_rules & rule_names)
-}
+summary[rule] := count(_by_rule[rule]) if some rule in (_rules & rule_names)
 
 passed := count(findings) == 0
 
@@ -289,80 +388,244 @@ expired_exceptions contains id if {
 	_now_ns >= _exception_end_ns(exception.until)
 }
 
-deny contains _message(finding) if {
-	some finding in findings
-	finding.rule in _enforce
+deny contains concat("", [rule, ": ", _prefix[finding.key_id], finding.detail]) if {
+	some rule in _enforce
+	some finding in _by_rule[rule]
+	finding.key_id != null
 }
 
-warn contains _message(finding) if {
-	some finding in findings
-	not finding.rule in _enforce
+warn contains concat("", [rule, ": ", _prefix[finding.key_id], finding.detail]) if {
+	some rule, fs in _by_rule
+	not rule in _enforce
+	some finding in fs
+	finding.key_id != null
 }
 
-# Settings the module would refuse, and input that is no plan, block too:
-# otherwise a typo would silently pass every key.
-deny contains message if {
-	some problem in settings_errors
-	message := sprintf("openai.keys settings: %s", [problem])
+# The organization's finding has no key part.
+deny contains concat("", [finding.rule, ": ", finding.detail]) if {
+	some finding in _by_rule.too_many_admin_keys
+	"too_many_admin_keys" in _enforce
 }
 
-# e.g. "idle: key_abc (ci-deploy) in project Production: last used 2026-01-02, more than 90 days before 2026-11-28".
-_message(finding) := sprintf("%s: %s", [finding.rule, finding.detail]) if {
-	finding.key_id == null
-} else := sprintf("%s: %s%s%s: %s", [
-	finding.rule, finding.key_id, _name_part(finding), _project_part(finding), finding.detail,
-])
+warn contains concat("", [finding.rule, ": ", finding.detail]) if {
+	some finding in _by_rule.too_many_admin_keys
+	not "too_many_admin_keys" in _enforce
+}
 
-_name_part(finding) := sprintf(" (%s)", [finding.key_name]) if finding.key_name != null
+# What a message says of each key before the detail, built once per key when
+# messages are asked for: "key_abc (ci-deploy) in project Production: ".
+_prefix := {key.id: concat("", [key.id, _name_part(key), _project_part(key), ": "]) | some key in _keys}
+
+_name_part(key) := concat("", [" (", key.name, ")"]) if key.name != null
 
 else := ""
 
-_project_part(finding) := sprintf(" in project %s", [_or(finding.project_name, finding.project_id)]) if {
-	finding.kind == "project"
-} else := ""
+_project_part(key) := concat("", [" in project ", _or(key.project_label, "(unknown)")]) if key.kind == "project"
+
+else := ""
+
+# Settings the engine would refuse, keys it could not read, and input that
+# is no plan, block too: otherwise a typo would silently pass every key.
+deny contains concat("", ["openai.keys settings: ", problem]) if {
+	some problem in settings_errors
+}
+
+deny contains concat("", ["openai.keys inventory: ", problem]) if {
+	some problem in inventory_errors
+}
 
 # ---------------------------------------------------------------------------
-# Settings validation, with messages a user can act on.
+# Settings validation: the engine's problems, word for word.
 
-_day_settings := {"max_idle_days", "never_used_grace_days", "rotation_days", "expiry_warning_days"}
-
-_rule_list := concat(", ", sort(rule_names))
+_render(value) := json.marshal(value)
 
 _whole_number(n) if {
 	is_number(n)
-	n >= 0
 	floor(n) == n
 }
 
-settings_errors contains sprintf("%s must be a whole number of days, 0 or more, not %v", [name, settings[name]]) if {
-	some name in _day_settings
-	not _whole_number(settings[name])
+settings_errors contains sprintf("settings = %s: must be an object of settings, such as { now = plantimestamp() }", [_render(data.openai_keys)]) if {
+	not is_object(data.openai_keys)
+	data.openai_keys != null
 }
 
-settings_errors contains sprintf("max_admin_keys must be null or a whole number, 0 or more, not %v", [value]) if {
-	value := settings.max_admin_keys
-	value != null
-	not _whole_number(value)
+settings_errors contains sprintf("%q is not a setting: the settings are %s", [name, concat(", ", _setting_names)]) if {
+	some name, _ in _given
+	not name in _setting_names
 }
 
-settings_errors contains sprintf("%s: unknown rule %q; the rules are %s", [name, rule, _rule_list]) if {
-	some name in ["rules", "enforce"]
-	some rule in settings[name]
-	not rule in rule_names
-}
-
-settings_errors contains sprintf("exceptions[%q].rules: unknown rule %q; the rules are %s", [id, rule, _rule_list]) if {
-	some id, exception in settings.exceptions
-	some rule in object.get(exception, "rules", [])
-	not rule in rule_names
-}
-
-settings_errors contains sprintf("exceptions[%q].until must be a date (YYYY-MM-DD) or an RFC 3339 time, not %q", [id, until]) if {
-	some id, exception in settings.exceptions
-	until := object.get(exception, "until", null)
-	not _exception_end_ns(until)
+settings_errors contains sprintf(`now = %s: must be an RFC 3339 time such as "2026-11-28T12:00:00Z": pass plantimestamp()`, [_render(settings.now)]) if {
+	settings.now != null
+	not _rfc3339(settings.now)
 }
 
 settings_errors contains "the input has no RFC 3339 timestamp: give the policy the JSON of a plan (terraform show -json PLAN)" if {
-	not _now_ns
+	settings.now == null
+	not _has_timestamp
 }
+
+# Apart: OPA binds a function's argument before it negates the call, so
+# "not _rfc3339(input.timestamp)" would be undefined, not true, without one.
+_has_timestamp if _rfc3339(input.timestamp)
+
+_rfc3339(text) if {
+	is_string(text)
+	time.parse_rfc3339_ns(text)
+}
+
+settings_errors contains sprintf("%s = %s: must be a whole number of days from 0 to 36500, such as %d", [name, _render(value), fallback]) if {
+	some name, fallback in _day_defaults
+	value := settings[name]
+	not _days_value(value)
+}
+
+_days_value(n) if {
+	_whole_number(n)
+	n >= 0
+	n <= 36500
+}
+
+settings_errors contains sprintf("max_admin_keys = %s: must be null (no cap) or a whole number from 0 up, such as 25", [_render(value)]) if {
+	value := settings.max_admin_keys
+	value != null
+	not _cap_value(value)
+}
+
+_cap_value(n) if {
+	_whole_number(n)
+	n >= 0
+}
+
+settings_errors contains problem if {
+	some name in ["rules", "enforce"]
+	object.get(_given, name, null) != null
+	some problem in _rule_list_problems(name, _given[name], set())
+}
+
+# The problems of a list of rule names; refused rules may not be listed.
+_rule_list_problems(name, value, refused) := {sprintf("%s = %s: must be a list of rule names: %s", [name, _render(value), _rule_list])} if {
+	not is_array(value)
+	not is_set(value)
+} else := {problem |
+	some item in value
+	problem := _rule_name_problem(name, item, refused)
+}
+
+_rule_name_problem(name, item, _) := sprintf("%s lists %s, which is not a rule: the rules are %s", [name, _render(item), _rule_list]) if {
+	not item in rule_names
+}
+
+_rule_name_problem(name, item, refused) := sprintf("%s lists %q, which no exception can list: it concerns the organization, not one key; raise max_admin_keys instead", [name, item]) if {
+	item in refused
+}
+
+settings_errors contains sprintf("exceptions = %s: must be a map of key ids to exceptions, each { rules, reason, until }", [_render(value)]) if {
+	value := object.get(_given, "exceptions", null)
+	value != null
+	not is_object(value)
+}
+
+settings_errors contains problem if {
+	exceptions := object.get(_given, "exceptions", null)
+	is_object(exceptions)
+	some id, exception in exceptions
+	some problem in _exception_problems(sprintf("exceptions[%q]", [id]), exception)
+}
+
+_exception_problems(name, exception) := {sprintf("%s = %s: must be an exception { rules, reason, until }", [name, _render(exception)])} if {
+	not is_object(exception)
+} else := _exception_field_problems(name, exception)
+
+_exception_field_problems(name, exception) := problems if {
+	rules := object.get(exception, "rules", null)
+	reason := object.get(exception, "reason", null)
+	until := object.get(exception, "until", null)
+	problems := (_exception_rules_problems(name, rules) | _exception_reason_problems(name, reason)) | _exception_until_problems(name, until)
+}
+
+_exception_rules_problems(name, null) := {sprintf("%s.rules = null: must list the rules whose findings the exception accepts", [name])}
+
+_exception_rules_problems(name, rules) := _rule_list_problems(concat("", [name, ".rules"]), rules, {"too_many_admin_keys"}) if rules != null
+
+_exception_reason_problems(name, reason) := set() if {
+	is_string(reason)
+	trim_space(reason) != ""
+} else := {sprintf("%s.reason = %s: every exception needs a reason, so that the next reader knows why the finding is accepted", [name, _render(reason)])}
+
+_exception_until_problems(name, until) := set() if {
+	is_string(until)
+	_exception_end_ns(until)
+} else := {sprintf(`%s.until = %s: must be a date such as "2027-06-30" (active through the end of that day, UTC) or an RFC 3339 time such as "2027-06-30T12:00:00Z"`, [name, _render(until)])}
+
+# ---------------------------------------------------------------------------
+# Keys the engine could not read, word for word.
+
+_has_id(raw) if {
+	is_string(raw.id)
+	raw.id != ""
+}
+
+_time_accepted := `must be an RFC 3339 time such as "2026-01-02T03:04:05Z"`
+
+inventory_errors contains sprintf("a key = %s: every key must be an object with an id, such as an element of data.openai_api_keys.<name>.keys", [_render(raw)]) if {
+	some listing in _listings
+	raw := listing[0]
+	not is_object(raw)
+}
+
+inventory_errors contains sprintf("a key has no id (id = %s): every key needs one; pass the keys of an openai_api_keys, openai_admin_api_keys or openai_project_api_keys data source", [_render(object.get(raw, "id", null))]) if {
+	some listing in _listings
+	raw := listing[0]
+	is_object(raw)
+	not _has_id(raw)
+}
+
+# Each attribute is checked only when some listing failed to make a key, or
+# has a time that is no time: most inventories cost no more than one pass.
+_refused if count(_listed) < count(_listings)
+
+_refused if count(_bad_times) > 0
+
+inventory_errors contains problem if {
+	_refused
+	some listing in _listings
+	raw := listing[0]
+	is_object(raw)
+	_has_id(raw)
+	some problem in _key_problems(raw)
+}
+
+_key_problems(raw) := {sprintf("key %q: %s = %s: %s", [raw.id, attr, _render(value), accepted]) |
+	some attr, accepted in _key_attrs_accepted
+	value := object.get(raw, attr, null)
+	not _key_attr_valid(attr, value)
+}
+
+_key_attrs_accepted := {
+	"name": "must be a string or null",
+	"project_id": "must be a string or null",
+	"project_name": "must be a string or null",
+	"owner_project_access": "must be a string or null",
+	"kind": `must be "admin", "project" or null (null counts as "admin")`,
+	"created_at_rfc3339": _time_accepted,
+	"last_used_at_rfc3339": concat("", [_time_accepted, " or null"]),
+	"expires_at_rfc3339": concat("", [_time_accepted, " or null"]),
+	"owner": "must be an object, such as { type, id, name, email } or null",
+}
+
+_key_attr_valid(attr, null) if attr != "created_at_rfc3339"
+
+_key_attr_valid(attr, value) if {
+	attr in {"name", "project_id", "project_name", "owner_project_access"}
+	is_string(value)
+}
+
+_key_attr_valid("kind", value) if value in {"admin", "project"}
+
+_key_attr_valid("created_at_rfc3339", value) if _rfc3339(value)
+
+_key_attr_valid("last_used_at_rfc3339", value) if _rfc3339(value)
+
+_key_attr_valid("expires_at_rfc3339", value) if _rfc3339(value)
+
+_key_attr_valid("owner", value) if is_object(value)
