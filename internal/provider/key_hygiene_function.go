@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/hygiene"
 )
@@ -23,8 +23,11 @@ type keyHygieneFunction struct{}
 
 func newKeyHygieneFunction() function.Function { return keyHygieneFunction{} }
 
+// keyHygieneName is the function's name: provider::openai::key_hygiene.
+const keyHygieneName = "key_hygiene"
+
 func (keyHygieneFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "key_hygiene"
+	resp.Name = keyHygieneName
 }
 
 // findingType is one finding of the result.
@@ -75,21 +78,51 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 	}
 }
 
+// Run serves the function through the framework. The provider's own server
+// (server.go) calls keyHygiene on the raw values instead; both share it.
 func (keyHygieneFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var keys, settings types.Dynamic
-	resp.Error = req.Arguments.Get(ctx, &keys, &settings)
-	if resp.Error != nil {
+	if resp.Error = req.Arguments.Get(ctx, &keys, &settings); resp.Error != nil {
 		return
 	}
+	args := make([]tftypes.Value, 2)
+	for i, v := range []types.Dynamic{keys, settings} {
+		tf, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			resp.Error = function.NewArgumentFuncError(int64(i), "the argument cannot be read: "+err.Error())
+			return
+		}
+		args[i] = tf
+	}
+	result, problem := keyHygiene(args[0], args[1])
+	if problem != nil {
+		resp.Error = function.NewArgumentFuncError(problem.argument, problem.text)
+		return
+	}
+	value, err := types.ObjectType{AttrTypes: keyHygieneResultTypes}.ValueFromTerraform(ctx, result)
+	if err != nil {
+		resp.Error = function.NewFuncError("The result cannot be built; this is a bug in the provider, please report it: " + err.Error())
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, value)
+}
+
+// functionProblem is an error of one argument of the function.
+type functionProblem struct {
+	argument int64
+	text     string
+}
+
+// keyHygiene runs the engine on the function's arguments and builds its
+// result, as tftypes values: the form Terraform sends and takes.
+func keyHygiene(keys, settings tftypes.Value) (tftypes.Value, *functionProblem) {
 	keyValues, err := plainValue(keys)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "keys "+err.Error())
-		return
+		return tftypes.Value{}, &functionProblem{0, "keys " + err.Error()}
 	}
 	settingValues, err := plainValue(settings)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(1, "settings "+err.Error())
-		return
+		return tftypes.Value{}, &functionProblem{1, "settings " + err.Error()}
 	}
 	s, settingsProblems := hygiene.ParseSettings(settingValues)
 	inventory, keyProblems := hygiene.ParseKeys(keyValues)
@@ -99,10 +132,9 @@ func (keyHygieneFunction) Run(ctx context.Context, req function.RunRequest, resp
 		if len(settingsProblems) > 0 {
 			argument = 1
 		}
-		resp.Error = function.NewArgumentFuncError(argument, problemsText(problems))
-		return
+		return tftypes.Value{}, &functionProblem{argument, problemsText(problems)}
 	}
-	resp.Error = resp.Result.Set(ctx, resultValue(hygiene.Evaluate(inventory, s)))
+	return resultValue(hygiene.Evaluate(inventory, s)), nil
 }
 
 // problemsText is the function's error: the one problem, or each on a line.
@@ -122,14 +154,28 @@ func (errUnknown) Error() string {
 
 // plainValue converts a Terraform value into the plain values the engine
 // reads (hygiene.Value).
-func plainValue(v attr.Value) (any, error) {
-	if v == nil || v.IsNull() {
-		return nil, nil
-	}
-	if v.IsUnknown() {
+func plainValue(v tftypes.Value) (any, error) {
+	if !v.IsKnown() {
 		return nil, errUnknown{}
 	}
-	list := func(elems []attr.Value) (any, error) {
+	if v.IsNull() {
+		return nil, nil
+	}
+	switch t := v.Type(); {
+	case t.Is(tftypes.String):
+		var s string
+		return s, v.As(&s)
+	case t.Is(tftypes.Number):
+		var n big.Float
+		return &n, v.As(&n)
+	case t.Is(tftypes.Bool):
+		var b bool
+		return b, v.As(&b)
+	case t.Is(tftypes.List{}), t.Is(tftypes.Set{}), t.Is(tftypes.Tuple{}):
+		var elems []tftypes.Value
+		if err := v.As(&elems); err != nil {
+			return nil, err
+		}
 		out := make([]any, len(elems))
 		for i, e := range elems {
 			p, err := plainValue(e)
@@ -139,8 +185,11 @@ func plainValue(v attr.Value) (any, error) {
 			out[i] = p
 		}
 		return out, nil
-	}
-	object := func(attrs map[string]attr.Value) (any, error) {
+	case t.Is(tftypes.Object{}), t.Is(tftypes.Map{}):
+		var attrs map[string]tftypes.Value
+		if err := v.As(&attrs); err != nil {
+			return nil, err
+		}
 		out := make(map[string]any, len(attrs))
 		for name, e := range attrs {
 			p, err := plainValue(e)
@@ -151,57 +200,45 @@ func plainValue(v attr.Value) (any, error) {
 		}
 		return out, nil
 	}
-	switch x := v.(type) {
-	case basetypes.DynamicValue:
-		return plainValue(x.UnderlyingValue())
-	case basetypes.StringValue:
-		return x.ValueString(), nil
-	case basetypes.BoolValue:
-		return x.ValueBool(), nil
-	case basetypes.NumberValue:
-		return x.ValueBigFloat(), nil
-	case basetypes.ListValue:
-		return list(x.Elements())
-	case basetypes.SetValue:
-		return list(x.Elements())
-	case basetypes.TupleValue:
-		return list(x.Elements())
-	case basetypes.ObjectValue:
-		return object(x.Attributes())
-	case basetypes.MapValue:
-		return object(x.Elements())
+	return nil, fmt.Errorf("holds a %s, which the function cannot read; this is a bug in the provider, please report it", v.Type())
+}
+
+// The result's types, as tftypes.
+var (
+	findingTFType = objectTypeOf(findingType)
+	resultTFType  = objectTypeOf(types.ObjectType{AttrTypes: keyHygieneResultTypes})
+)
+
+func objectTypeOf(t types.ObjectType) tftypes.Object {
+	o, ok := t.TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		panic("provider bug: an object type is not a tftypes.Object")
 	}
-	return nil, fmt.Errorf("holds a %T, which the function cannot read; this is a bug in the provider, please report it", v)
+	return o
 }
 
 // resultValue is the function's result.
-func resultValue(res hygiene.Result) attr.Value {
-	str := func(s *string) attr.Value {
-		if s == nil {
-			return types.StringNull()
-		}
-		return types.StringValue(*s)
-	}
-	findings := make([]attr.Value, len(res.Findings))
+func resultValue(res hygiene.Result) tftypes.Value {
+	findings := make([]tftypes.Value, len(res.Findings))
 	for i, f := range res.Findings {
-		findings[i] = types.ObjectValueMust(findingType.AttrTypes, map[string]attr.Value{
-			"rule": types.StringValue(f.Rule), "key_id": str(f.KeyID), "kind": types.StringValue(f.Kind),
-			"key_name": str(f.KeyName), "project_id": str(f.ProjectID), "project_name": str(f.ProjectName),
-			"owner": str(f.Owner), "detail": types.StringValue(f.Detail),
+		findings[i] = tftypes.NewValue(findingTFType, map[string]tftypes.Value{
+			"rule": stringValue(f.Rule), "key_id": nullableString(f.KeyID), "kind": stringValue(f.Kind),
+			"key_name": nullableString(f.KeyName), "project_id": nullableString(f.ProjectID),
+			"project_name": nullableString(f.ProjectName), "owner": nullableString(f.Owner), "detail": stringValue(f.Detail),
 		})
 	}
-	summary := make(map[string]attr.Value, len(res.Summary))
+	summary := make(map[string]tftypes.Value, len(res.Summary))
 	for rule, n := range res.Summary {
-		summary[rule] = types.NumberValue(new(big.Float).SetInt64(int64(n)))
+		summary[rule] = int64Value(int64(n))
 	}
-	expired := make([]attr.Value, len(res.ExpiredExceptions))
+	expired := make([]tftypes.Value, len(res.ExpiredExceptions))
 	for i, id := range res.ExpiredExceptions {
-		expired[i] = types.StringValue(id)
+		expired[i] = stringValue(id)
 	}
-	return types.ObjectValueMust(keyHygieneResultTypes, map[string]attr.Value{
-		"findings":           types.ListValueMust(findingType, findings),
-		"summary":            types.MapValueMust(types.NumberType, summary),
-		"passed":             types.BoolValue(res.Passed),
-		"expired_exceptions": types.ListValueMust(types.StringType, expired),
+	return tftypes.NewValue(resultTFType, map[string]tftypes.Value{
+		"findings":           tftypes.NewValue(tftypes.List{ElementType: findingTFType}, findings),
+		"summary":            tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, summary),
+		"passed":             tftypes.NewValue(tftypes.Bool, res.Passed),
+		"expired_exceptions": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, expired),
 	})
 }

@@ -89,7 +89,7 @@ func BenchmarkReadAdminAPIKeys(b *testing.B) {
 			srv := openaitest.NewServer(openaitest.Options{})
 			b.Cleanup(srv.Close)
 			srv.SeedAdminKeys(n)
-			server, err := providerserver.NewProtocol6WithError(New("bench")())()
+			server, err := providerserver.NewProtocol6WithError(&openaiProvider{version: "bench"})()
 			if err != nil {
 				b.Fatal(err)
 			}

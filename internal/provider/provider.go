@@ -48,13 +48,6 @@ type openaiProvider struct {
 	observeSweeps func(key string, e sweepEvent)
 }
 
-// New returns a constructor for the provider, for providerserver.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &openaiProvider{version: version}
-	}
-}
-
 type providerModel struct {
 	AdminKey             types.String `tfsdk:"admin_key"`
 	BaseURL              types.String `tfsdk:"base_url"`

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -41,7 +40,7 @@ func newAccFixture(t *testing.T, opts openaitest.Options) *accFixture {
 
 func (f *accFixture) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"openai": providerserver.NewProtocol6WithError(&openaiProvider{
+		"openai": newServer(&openaiProvider{
 			version: "test",
 			clientConfig: client.Config{
 				Clock:        f.clock,
