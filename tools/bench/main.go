@@ -63,6 +63,7 @@ func benchMain(ctx context.Context) error {
 	limitersOnly := flag.Bool("limiters-only", false, "run only the limiter matrix and rewrite only its section of the report")
 	orgOnly := flag.Bool("organization-only", false, "run only the openai_api_keys organization benchmark and rewrite only its section of the report")
 	tfLimitersOnly := flag.Bool("terraform-limiters-only", false, "run only the learned pacing through terraform and rewrite only its section of the report")
+	complianceOnly := flag.Bool("compliance-only", false, "run only the compliance gates at 10,000 keys and rewrite only their section of the report")
 	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
 
@@ -101,6 +102,19 @@ func benchMain(ctx context.Context) error {
 		fmt.Print(section)
 		return rewriteSection(*out, orgHeading, section)
 	}
+	opa := os.Getenv("OPA")
+	if opa == "" {
+		return errors.New("set OPA to an opa binary (make bench does)")
+	}
+	if *complianceOnly {
+		c, err := runComplianceOnly(ctx, terraform, opa, *runs)
+		if err != nil {
+			return err
+		}
+		section := c.section()
+		fmt.Print(section)
+		return rewriteSection(*out, complianceHeading, section)
+	}
 	if *tfLimitersOnly {
 		sec, err := runTerraformLimitersOnly(ctx, terraform, *runs)
 		if err != nil {
@@ -121,7 +135,7 @@ func benchMain(ctx context.Context) error {
 	if *pacingOnly {
 		ns = nil
 	}
-	r, err := run(ctx, terraform, ns, *runs)
+	r, err := run(ctx, terraform, opa, ns, *runs)
 	if err != nil {
 		return err
 	}
@@ -204,6 +218,7 @@ type results struct {
 	limiters         []limiterCell
 	org              *orgResult
 	tfLimiters       *terraformLimiterSection
+	compliance       *complianceResult
 }
 
 // setup builds the provider and its RSS-reading wrapper into work and writes
@@ -248,7 +263,7 @@ func runOrganizationOnly(ctx context.Context, terraform string, runs int) (*orgR
 	return organizationBench(ctx, terraform, work, rc, runs)
 }
 
-func run(ctx context.Context, terraform string, sizes []int, runs int) (*results, error) {
+func run(ctx context.Context, terraform, opa string, sizes []int, runs int) (*results, error) {
 	work, cleanup, err := workDir()
 	if err != nil {
 		return nil, err
@@ -287,6 +302,9 @@ func run(ctx context.Context, terraform string, sizes []int, runs int) (*results
 	}
 
 	if r.org, err = organizationBench(ctx, terraform, work, rc, runs); err != nil {
+		return nil, err
+	}
+	if r.compliance, err = complianceBench(ctx, terraform, opa, work, rc, runs); err != nil {
 		return nil, err
 	}
 	log.Printf("planning the limiter matrix's organization through terraform against short windows")
@@ -541,6 +559,10 @@ func (r *results) markdown() markdown {
 	if r.org != nil {
 		fmt.Fprintln(&f)
 		f.WriteString(r.org.section())
+	}
+	if r.compliance != nil {
+		fmt.Fprintln(&f)
+		f.WriteString(r.compliance.section())
 	}
 	if len(r.limiters) > 0 {
 		fmt.Fprintln(&f)

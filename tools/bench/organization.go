@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,7 +190,8 @@ func planOnce(ctx context.Context, terraform, dir string, env []string, n int) (
 		return 0, fmt.Errorf("terraform plan in %s: %w\n%s", dir, err, out.String())
 	}
 	wall := time.Since(start)
-	if !strings.Contains(out.String(), fmt.Sprintf("keys = %d", n)) {
+	// Terraform aligns the = of several outputs.
+	if !regexp.MustCompile(fmt.Sprintf(`(?m)^\s*\+?\s*keys\s+= %d$`, n)).MatchString(out.String()) {
 		return 0, fmt.Errorf("terraform plan in %s did not report %d keys:\n%s", dir, n, out.String())
 	}
 	return wall, nil
