@@ -1,6 +1,7 @@
 terraform {
-  # Check blocks and plantimestamp() need Terraform 1.5 or later.
-  required_version = ">= 1.5.0"
+  # modules/key-hygiene calls the provider's key_hygiene function: Terraform
+  # 1.8 or later, or OpenTofu 1.7 or later.
+  required_version = ">= 1.7.0"
 
   required_providers {
     openai = {
