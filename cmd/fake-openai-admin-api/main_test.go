@@ -74,8 +74,8 @@ func TestServesSampleOrganisation(t *testing.T) {
 		t.Fatalf("-addr-file holds %q (%v), want %q", written, err, baseURL)
 	}
 	status, body := getJSON(t, baseURL+"/organization/admin_api_keys", openaitest.DefaultAdminKey)
-	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 8 {
-		t.Fatalf("status %d, %d keys; want the 8 sample keys", status, len(data))
+	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 9 {
+		t.Fatalf("status %d, %d keys; want the 9 sample keys", status, len(data))
 	}
 	status, body = getJSON(t, baseURL+"/organization/projects?include_archived=true", openaitest.DefaultAdminKey)
 	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 3 {

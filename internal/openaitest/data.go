@@ -332,3 +332,51 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// User is a member of the organization, as GET /organization/users lists it.
+// Name, Email, Role and APIKeyLastUsedAt are nullable in the schema; the
+// booleans are optional, and nil leaves them out.
+type User struct {
+	ID               string
+	Name, Email      *string
+	Role             *string
+	AddedAt          int64
+	IsServiceAccount *bool
+	IsSCIMManaged    *bool
+	APIKeyLastUsedAt *int64
+}
+
+func appendUser(b []byte, u *User, sh shape) []byte {
+	b = append(b, `{"object":"organization.user"`...)
+	if !sh.omitID {
+		b = append(b, `,"id":`...)
+		b = appendString(b, u.ID)
+	}
+	b = append(b, `,"name":`...)
+	b = appendNullableString(b, nullIf(sh.nullNames, u.Name))
+	b = append(b, `,"email":`...)
+	b = appendNullableString(b, nullIf(sh.nullNames, u.Email))
+	b = append(b, `,"role":`...)
+	b = appendNullableString(b, u.Role)
+	if !sh.omitCreatedAt {
+		b = append(b, `,"added_at":`...)
+		b = strconv.AppendInt(b, u.AddedAt, 10)
+	}
+	for _, f := range []struct {
+		name string
+		v    *bool
+	}{{"is_service_account", u.IsServiceAccount}, {"is_scim_managed", u.IsSCIMManaged}} {
+		if f.v != nil {
+			b = append(b, ',')
+			b = appendString(b, f.name)
+			b = append(b, ':')
+			b = strconv.AppendBool(b, *f.v)
+		}
+	}
+	b = append(b, `,"api_key_last_used_at":`...)
+	b = appendNullableInt(b, u.APIKeyLastUsedAt)
+	if sh.unknown {
+		b = append(b, unknownFields...)
+	}
+	return append(b, '}')
+}

@@ -197,7 +197,7 @@ func TestFaultOmitIDOnOtherLists(t *testing.T) {
 		t.Errorf("projects: %v", got)
 	}
 	p = decodeList(t, get(t, s, "/organization/projects/proj_Hz2Rm7Kd0Fp5Qy9A/api_keys", nil))
-	if got := ids(t, p); len(got) != 2 || got[0] == "" || got[1] != "" {
+	if got := ids(t, p); len(got) != 4 || got[0] == "" || got[3] != "" {
 		t.Errorf("project keys: %v", got)
 	}
 }

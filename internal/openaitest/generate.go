@@ -174,6 +174,7 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 	sa := func(id, name, role string) Owner {
 		return Owner{Type: "service_account", Object: "organization.service_account", ID: id, Name: ptr(name), Role: role, CreatedAt: ago(500 * day)}
 	}
+	linus := Owner{Type: "user", Object: "organization.user", ID: "user_5Lq0Tz3Wd8Hn1Ry6", Name: ptr("Linus Torvalds"), Role: "owner", CreatedAt: ago(900 * day)}
 	ci := sa("sa_3Hn8Wq1Ze5Yp0Lc6", "terraform-ci", "owner")
 	billing := sa("sa_9Ka4Fs7Dj2Gt5Mx1", "billing-exporter", "member")
 	audit := sa("sa_5Rv0Bn3Tq8Hw2Jy4", "audit-bot", "reader")
@@ -187,6 +188,9 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 			ExpiresAt: ptr(now + 165*day), LastUsedAt: ptr(ago(1 * day)), Owner: ada},
 		{ID: "key_Tn5Zh0Lq4Pe9Xa2C", Name: ptr("legacy-bootstrap"), RedactedValue: "sk-admin...b0oT", CreatedAt: ago(180 * day),
 			LastUsedAt: ptr(ago(10 * day)), Owner: ci},
+		// Linus left the organization; his admin key stayed behind.
+		{ID: "key_Lt6Wn1Rq8Hd3Kv0B", Name: ptr("linus-scripts"), RedactedValue: "sk-admin...l1nU", CreatedAt: ago(150 * day),
+			ExpiresAt: ptr(now + 200*day), LastUsedAt: ptr(ago(40 * day)), Owner: linus},
 		{ID: "key_Df6Ub3Ng8Mr1Vk5S", Name: ptr("clé-prod-日本"), RedactedValue: "sk-admin...j4Pn", CreatedAt: ago(120 * day),
 			ExpiresAt: ptr(now + 245*day), LastUsedAt: ptr(ago(3 * day)), Owner: ci},
 		{ID: "key_Wy2Ce7Qj0Hs5Lb9R", RedactedValue: "sk-admin...n0Nm", CreatedAt: ago(60 * day),
@@ -207,6 +211,8 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 	grace := ProjectKeyOwner{Type: "user", ID: "user_2Fw9Pz4Hm7Jc0Xe5", Name: "Grace Hopper", Email: ptr("grace.hopper@example.com"), Role: "owner", CreatedAt: ago(700 * day)}
 	alan := ProjectKeyOwner{Type: "user", ID: "user_8Tb3Qk6Ya1Rd5Vn2", Name: "Alan Turing", Email: ptr("alan.turing@example.com"), Role: "member", CreatedAt: ago(600 * day)}
 	deploy := ProjectKeyOwner{Type: "service_account", ID: "user-sa_4Mx9Ce2Wr7Bh0Kj5", Name: "deploy-bot", Role: "member", CreatedAt: ago(390 * day)}
+	// A service account with the project's owner role.
+	opsBot := ProjectKeyOwner{Type: "service_account", ID: "user-sa_7Gt2Nb5Xw0Qe8Lm3", Name: "ops-bot", Role: "owner", CreatedAt: ago(100 * day)}
 	projectKeys := map[string][]ProjectKey{
 		"proj_Lq8Vn3Xc6Bt1Ws4K": {
 			{ID: "key_Qa3Ls8Dn1Vg6Yk0T", Name: ptr("prototype-notebook"), RedactedValue: "sk-pr0...t0B", CreatedAt: ago(480 * day),
@@ -221,13 +227,77 @@ func SampleOrganization() ([]AdminKey, []Project, map[string][]ProjectKey) {
 				LastUsedAt: ptr(ago(95 * day)), OwnerProjectAccess: "active", Owner: grace},
 			{ID: "key_Mc7Tg2Qv5Jx0Lb8Z", Name: ptr("scratch"), RedactedValue: "sk-x7q...9zz", CreatedAt: ago(90 * day),
 				LastUsedAt: ptr(ago(89 * day)), OwnerProjectAccess: "inactive", Owner: alan},
+			// deploy-bot holds three keys in Production.
+			{ID: "key_Rw3Jd8Nf1Tk6Ps9C", Name: ptr("prod-worker"), RedactedValue: "sk-w0r...kr1", CreatedAt: ago(60 * day),
+				LastUsedAt: ptr(ago(300)), OwnerProjectAccess: "active", Owner: deploy},
+			{ID: "key_Hb5Ly0Cv7Mg2Xs4D", Name: ptr("prod-cron"), RedactedValue: "sk-cr0...n5x", CreatedAt: ago(45 * day),
+				LastUsedAt: ptr(ago(3600)), OwnerProjectAccess: "active", Owner: deploy},
 		},
 		"proj_Cu6Jt1Ge4Nv8Ls3D": {
 			{ID: "key_Fh0Ek5Rn8Ws3Ty6U", Name: ptr("staging-ci"), RedactedValue: "sk-st4...c1i", CreatedAt: ago(250 * day),
 				LastUsedAt: ptr(ago(3600)), OwnerProjectAccess: "active", Owner: deploy},
 			{ID: "key_Zk4Ub9Mq2Ce7Hv1Y", Name: ptr("load-test"), RedactedValue: "sk-l0a...tst", CreatedAt: ago(20 * day),
 				OwnerProjectAccess: "active", Owner: alan},
+			{ID: "key_Ge8Pm3Ws6Bz1Qt5V", Name: ptr("staging-admin"), RedactedValue: "sk-0p5...b0t", CreatedAt: ago(30 * day),
+				LastUsedAt: ptr(ago(2 * day)), OwnerProjectAccess: "active", Owner: opsBot},
 		},
 	}
 	return keys, projects, projectKeys
+}
+
+// GenerateUsers returns n users, the same for the same seed, in strictly
+// increasing added_at order from 2024-01-01. The mix, by index i:
+//   - i%4 == 0: role owner, else reader; i%13 == 12: no role (null);
+//   - i%6 == 5: a service account; i%3 == 1: managed by SCIM; i%10 == 9:
+//     neither flag is sent;
+//   - i%7 == 6: name and email null;
+//   - i%5 == 4: API keys never used.
+func GenerateUsers(n int, seed int64) []User {
+	r := rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x5eed))
+	users := make([]User, n)
+	for i := range users {
+		u := User{
+			ID:      hexID("user-", mix64(uint64(i)^uint64(seed)<<32^0x75736572)),
+			AddedAt: generatedEpoch + int64(i)*3600,
+		}
+		if i%7 != 6 {
+			first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
+			u.Name, u.Email = ptr(first+" "+last), ptr(first+"."+last+"@example.com")
+		}
+		switch {
+		case i%13 == 12:
+		case i%4 == 0:
+			u.Role = ptr("owner")
+		default:
+			u.Role = ptr("reader")
+		}
+		if i%10 != 9 {
+			u.IsServiceAccount, u.IsSCIMManaged = ptr(i%6 == 5), ptr(i%3 == 1)
+		}
+		if i%5 != 4 {
+			u.APIKeyLastUsedAt = ptr(u.AddedAt + int64(r.IntN(int(300*day))))
+		}
+		users[i] = u
+	}
+	return users
+}
+
+// SampleUsers are the users of the sample organization: three owners, and
+// no Linus, whose admin key outlived him.
+func SampleUsers() []User {
+	now := time.Now().Unix()
+	ago := func(d int64) int64 { return now - d }
+	t, f := ptr(true), ptr(false)
+	return []User{
+		{ID: "user_7Qm2Lx9Vt4Rb1Kz8", Name: ptr("Ada Lovelace"), Email: ptr("ada.lovelace@example.com"), Role: ptr("owner"),
+			AddedAt: ago(800 * day), IsServiceAccount: f, IsSCIMManaged: f, APIKeyLastUsedAt: ptr(ago(1 * day))},
+		{ID: "user_2Fw9Pz4Hm7Jc0Xe5", Name: ptr("Grace Hopper"), Email: ptr("grace.hopper@example.com"), Role: ptr("owner"),
+			AddedAt: ago(700 * day), IsServiceAccount: f, IsSCIMManaged: t, APIKeyLastUsedAt: ptr(ago(95 * day))},
+		{ID: "user_8Tb3Qk6Ya1Rd5Vn2", Name: ptr("Alan Turing"), Email: ptr("alan.turing@example.com"), Role: ptr("reader"),
+			AddedAt: ago(600 * day), IsServiceAccount: f, IsSCIMManaged: t, APIKeyLastUsedAt: ptr(ago(3 * day))},
+		{ID: "user_4Kj7Mw2Rd9Xb6Pn1", Name: ptr("Katherine Johnson"), Email: ptr("katherine.johnson@example.com"), Role: ptr("owner"),
+			AddedAt: ago(90 * day), IsServiceAccount: f, IsSCIMManaged: f},
+		// The schema allows null names and emails, and no flags at all.
+		{ID: "user-sa_9Hc4Vt1Ly6Jd3Fq8", Role: ptr("reader"), AddedAt: ago(30 * day)},
+	}
 }

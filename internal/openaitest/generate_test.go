@@ -182,7 +182,7 @@ func TestSampleOrganization(t *testing.T) {
 			nilName++
 		}
 	}
-	if len(keys) != 8 || neverUsed != 1 || stale != 1 || neverExpires != 1 || users != 1 || nilName != 1 {
+	if len(keys) != 9 || neverUsed != 1 || stale != 1 || neverExpires != 1 || users != 2 || nilName != 1 {
 		t.Errorf("%d keys: never used %d, stale %d, never expiring %d, user-owned %d, unnamed %d",
 			len(keys), neverUsed, stale, neverExpires, users, nilName)
 	}
@@ -201,8 +201,11 @@ func TestSampleOrganization(t *testing.T) {
 
 	s := newServer(t, Options{})
 	s.LoadSampleOrganization()
-	if got := listAll(t, s, adminKeysPath, nil); len(got) != 8 {
+	if got := listAll(t, s, adminKeysPath, nil); len(got) != 9 {
 		t.Errorf("served %d sample keys", len(got))
+	}
+	if got := listAll(t, s, "/organization/users", nil); len(got) != len(SampleUsers()) {
+		t.Errorf("served %d sample users, want %d", len(got), len(SampleUsers()))
 	}
 	if got := listAll(t, s, "/organization/projects", nil); len(got) != 2 {
 		t.Errorf("served %d active sample projects", len(got))

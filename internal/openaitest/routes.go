@@ -45,6 +45,8 @@ func (s *Server) route(rw *responder, r *http.Request, m mods) {
 		h = func() { s.listProjectKeys(rw, seg[2], q, m) }
 	case len(seg) == 5 && seg[1] == "projects" && seg[3] == "api_keys":
 		h = func() { s.getProjectKey(rw, seg[2], seg[4], m) }
+	case len(seg) == 2 && seg[1] == "users":
+		h = func() { s.listUsers(rw, q, m) }
 	}
 	switch {
 	case h == nil:
@@ -256,6 +258,26 @@ func (s *Server) listProjects(rw *responder, q url.Values, m mods) {
 	var first, last string
 	if len(idx) > 0 {
 		first, last = s.projects[idx[0]].p.ID, s.projects[idx[len(idx)-1]].p.ID
+	}
+	s.dataMu.RUnlock()
+	rw.write(http.StatusOK, s.appendList(nil, elems, first, last, hasMore || m.forceHasMore))
+}
+
+func (s *Server) listUsers(rw *responder, q url.Values, m mods) {
+	p, apiErr := s.parsePage(q, m, false)
+	if apiErr != nil {
+		rw.fail(apiErr)
+		return
+	}
+	s.dataMu.RLock()
+	idx, hasMore := pageIndices(len(s.users), s.userIndex, nil, p)
+	elems := make([][]byte, len(idx))
+	for j, i := range idx {
+		elems[j] = appendUser(nil, &s.users[i], s.shapeOf(m, j, len(idx)))
+	}
+	var first, last string
+	if len(idx) > 0 {
+		first, last = s.users[idx[0]].ID, s.users[idx[len(idx)-1]].ID
 	}
 	s.dataMu.RUnlock()
 	rw.write(http.StatusOK, s.appendList(nil, elems, first, last, hasMore || m.forceHasMore))

@@ -82,6 +82,21 @@ var schemaRules = map[string]map[string]fieldRule{
 		"id": {typ: "string", required: true}, "name": {typ: "string", required: true},
 		"created_at": {typ: "integer", required: true}, "role": {typ: "string", required: true},
 	},
+	"User": {
+		"object":               {typ: "string", required: true, enum: []string{"organization.user"}},
+		"id":                   {typ: "string", required: true},
+		"added_at":             {typ: "integer", required: true},
+		"name":                 {typ: "string", nullable: true},
+		"email":                {typ: "string", nullable: true},
+		"role":                 {typ: "string", nullable: true},
+		"is_service_account":   {typ: "boolean"},
+		"is_scim_managed":      {typ: "boolean"},
+		"is_default":           {typ: "boolean"},
+		"api_key_last_used_at": {typ: "integer", nullable: true},
+		"created":              {typ: "integer"},
+		"user":                 {typ: "object"},
+		"projects":             {typ: "object", nullable: true},
+	},
 }
 
 // violations lists how obj breaks the schema rules named by schema, with
@@ -218,6 +233,7 @@ func schemaWalk(t *testing.T, s *Server, limit int) (violated []string, pages in
 			}
 		}
 	}
+	list("/organization/users", url.Values{}, "User")
 	list("/organization/projects", url.Values{}, "Project")
 	for _, p := range list("/organization/projects", url.Values{"include_archived": {"true"}}, "Project") {
 		check("GET project "+p, "Project", fetch("/organization/projects/"+url.PathEscape(p), nil))
@@ -244,6 +260,7 @@ func schemaOrganizations() map[string]func(*Server) {
 		"generated": func(s *Server) {
 			s.SeedAdminKeys(250)
 			s.SeedProjects(13, func(i int) int { return (i * 37) % 260 })
+			s.SeedUsers(230)
 		},
 	}
 }

@@ -103,6 +103,8 @@ type Server struct {
 	keyIndex     map[string]int
 	projects     []*projectState
 	projectIndex map[string]int
+	users        []User
+	userIndex    map[string]int
 
 	faultMu sync.Mutex
 	faults  []*pendingFault
@@ -176,6 +178,7 @@ func NewHandler(opts Options) *Server {
 		clock:        opts.Clock,
 		keyIndex:     map[string]int{},
 		projectIndex: map[string]int{},
+		userIndex:    map[string]int{},
 	}
 	s.done, s.cancel = context.WithCancel(context.Background())
 	return s

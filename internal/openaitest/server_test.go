@@ -238,7 +238,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{"GET", "/organization/projects/proj_missing/api_keys", 404, "proj_missing"},
 		{"GET", "/organization/projects/proj_missing", 404, "proj_missing"},
 		{"GET", "/organization/projects/proj_a/api_keys/key_missing", 404, "key_missing"},
-		{"GET", "/organization/users", 404, "/v1/organization/users"},
+		{"GET", "/organization/invites", 404, "/v1/organization/invites"},
 		{"GET", "/models", 404, "/v1/models"},
 		{"GET", adminKeysPath + "/", 404, ""},
 		{"POST", adminKeysPath, 405, "POST"},

@@ -84,12 +84,13 @@ func (s *Server) AddProject(p Project, keys []ProjectKey) {
 	s.projects, s.projectIndex = projects, index
 }
 
-// LoadSampleOrganization replaces the admin keys and projects with
-// SampleOrganization's.
+// LoadSampleOrganization replaces the admin keys, projects and users with
+// SampleOrganization's and SampleUsers'.
 func (s *Server) LoadSampleOrganization() {
 	keys, projects, projectKeys := SampleOrganization()
 	s.SetAdminKeys(keys)
 	s.SetProjects(projects, projectKeys)
+	s.SetUsers(SampleUsers())
 }
 
 // SetProjects replaces every project and its keys.
@@ -123,4 +124,29 @@ func (s *Server) SeedProjects(n int, keysPer func(i int) int) ([]Project, map[st
 	}
 	s.SetProjects(projects, keys)
 	return projects, keys
+}
+
+// SetUsers replaces the organization's users. They are served in ascending
+// added_at order, ties in the order given. Duplicate IDs panic.
+func (s *Server) SetUsers(users []User) {
+	sorted := slices.Clone(users)
+	slices.SortStableFunc(sorted, func(a, b User) int { return cmp.Compare(a.AddedAt, b.AddedAt) })
+	index := make(map[string]int, len(sorted))
+	for i, u := range sorted {
+		if _, dup := index[u.ID]; dup {
+			panic(fmt.Sprintf("openaitest: duplicate user id %q", u.ID))
+		}
+		index[u.ID] = i
+	}
+	s.dataMu.Lock()
+	defer s.dataMu.Unlock()
+	s.users, s.userIndex = sorted, index
+}
+
+// SeedUsers replaces the users with GenerateUsers(n, 1) and returns them in
+// ascending added_at order.
+func (s *Server) SeedUsers(n int) []User {
+	users := GenerateUsers(n, 1)
+	s.SetUsers(users)
+	return users
 }

@@ -33,6 +33,13 @@ func (p *providerData) projectAPIKeys(ctx context.Context, projectID, access str
 	})
 }
 
+// users sweeps the organization's users.
+func (p *providerData) users(ctx context.Context) ([]client.User, error) {
+	return p.userSweeps.do(ctx, "", func(ctx context.Context) ([]client.User, error) {
+		return p.client.ListUsers(ctx, client.ListUsersOptions{})
+	})
+}
+
 // memo runs each keyed sweep of the API once per provider instance.
 // Terraform reads data sources concurrently; readers that arrive while a
 // sweep is under way join it and share its result.

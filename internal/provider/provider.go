@@ -64,6 +64,7 @@ type providerData struct {
 	adminKeySweeps   memo[[]client.AdminAPIKey]
 	projectSweeps    memo[[]client.Project]
 	projectKeySweeps memo[[]client.ProjectAPIKey]
+	userSweeps       memo[[]client.User]
 }
 
 // ready reports whether the provider was configured before a read, as
@@ -233,6 +234,7 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data.adminKeySweeps.observe = p.observeSweeps
 	data.projectSweeps.observe = p.observeSweeps
 	data.projectKeySweeps.observe = p.observeSweeps
+	data.userSweeps.observe = p.observeSweeps
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -244,6 +246,7 @@ func (p *openaiProvider) DataSources(context.Context) []func() datasource.DataSo
 		newAdminAPIKeyDataSource,
 		newProjectsDataSource,
 		newProjectAPIKeysDataSource,
+		newUsersDataSource,
 	}
 }
 
