@@ -11,15 +11,26 @@ package openai.keys
 
 # The rule names are the interface shared with the engine and the module.
 rule_names := {
+	"archived_project_key",
 	"expired",
 	"expiring_soon",
 	"idle",
 	"never_used",
 	"no_expiry",
 	"owner_without_access",
+	"service_account_owner",
 	"too_many_admin_keys",
+	"too_many_keys_per_owner",
+	"too_many_org_owners",
 	"too_old",
 	"user_owned",
+}
+
+# The rules about the organization, not one key, and the setting to raise
+# instead of an exception, which cannot list them.
+_org_rules := {
+	"too_many_admin_keys": "max_admin_keys",
+	"too_many_org_owners": "max_org_owners",
 }
 
 # The settings, in the order the engine names them.
@@ -30,9 +41,12 @@ _setting_names := [
 	"rotation_days",
 	"expiry_warning_days",
 	"max_admin_keys",
+	"max_keys_per_owner",
+	"max_org_owners",
 	"rules",
 	"enforce",
 	"exceptions",
+	"users",
 ]
 
 _day_defaults := {
@@ -45,6 +59,9 @@ _day_defaults := {
 _defaults := object.union(_day_defaults, {
 	"now": null,
 	"max_admin_keys": null,
+	"max_keys_per_owner": null,
+	"max_org_owners": null,
+	"users": null,
 	"rules": rule_names,
 	"enforce": set(),
 	"exceptions": {},
@@ -140,6 +157,7 @@ _absent := {
 	"expires_at_rfc3339": null,
 	"project_id": null,
 	"project_name": null,
+	"project_status": null,
 	"owner_project_access": null,
 	"owner": null,
 }
@@ -174,6 +192,7 @@ _listed := [key |
 	type_name(full.name) in {"string", "null"}
 	type_name(full.project_id) in {"string", "null"}
 	type_name(full.project_name) in {"string", "null"}
+	type_name(full.project_status) in {"string", "null"}
 	type_name(full.owner_project_access) in {"string", "null"}
 	type_name(full.owner) in {"object", "null"}
 	created_ns := time.parse_rfc3339_ns(full.created_at_rfc3339)
@@ -183,6 +202,8 @@ _listed := [key |
 		"kind": object.get(_kinds, full.kind, "admin"),
 		"created_ns": created_ns,
 		"owner_type": object.get(owner, "type", null),
+		"owner_id": object.get(owner, "id", null),
+		"owner_role": object.get(owner, "role", null),
 		"owner_label": _owner_label(owner),
 		"project_label": _project_label(full),
 	})
@@ -237,6 +258,54 @@ _label(s) if {
 	is_string(s)
 	s != ""
 }
+
+# ---------------------------------------------------------------------------
+# The organization's users: the users setting when given, else every
+# openai_users data source of the plan, by address; null when there are
+# neither. A user listed twice counts once, the first listing winning.
+
+_user_sources := sort([[r.address, r.values.users] |
+	some module in _modules
+	some r in module.resources
+	r.mode == "data"
+	r.type == "openai_users"
+	is_array(r.values.users)
+])
+
+_users_given := settings.users if settings.users != null
+
+else := [user | some source in _user_sources; some user in source[1]] if count(_user_sources) > 0
+
+else := null
+
+# The users the rules read: those with an id; users_errors names the others.
+_user_listings := [user |
+	is_array(_users_given)
+	some user in _users_given
+	is_object(user)
+	_label(user.id)
+]
+
+_user_listing_ids := {user.id | some user in _user_listings}
+
+_users := null if _users_given == null
+
+else := _user_listings if count(_user_listing_ids) == count(_user_listings)
+
+else := [user |
+	some i, user in _user_listings
+	id := user.id
+	first := [j | some j, other in _user_listings; other.id == id]
+	i == first[0]
+]
+
+_user_ids := {id: true | some id in _user_listing_ids}
+
+_user_label(user) := user.email if _label(object.get(user, "email", null))
+
+else := user.name if _label(object.get(user, "name", null))
+
+else := user.id
 
 # ---------------------------------------------------------------------------
 # The rules, each only when enabled. Every "more than N days" is strict.
@@ -332,7 +401,7 @@ _by_rule["user_owned"] := [finding |
 	finding := {"rule": "user_owned", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": concat("", ["owned by user ", _or(key.owner_label, "(unknown)")])}
 ]
 
-_by_rule["owner_without_access"] := [finding |
+_project_owners_without_access := [finding |
 	"owner_without_access" in _rules
 	some key in _keys
 	key.kind == "project"
@@ -343,6 +412,103 @@ _by_rule["owner_without_access"] := [finding |
 		" no longer has access to project ", _or(key.project_label, "(unknown)"),
 	])
 	finding := {"rule": "owner_without_access", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
+
+_by_rule["archived_project_key"] := [finding |
+	"archived_project_key" in _rules
+	some key in _keys
+	key.kind == "project"
+	key.project_status == "archived"
+	not [key.id, "archived_project_key"] in _accepted
+	detail := concat("", ["key of archived project ", _or(key.project_label, "(unknown)")])
+	finding := {"rule": "archived_project_key", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
+
+_by_rule["service_account_owner"] := [finding |
+	"service_account_owner" in _rules
+	some key in _keys
+	key.kind == "project"
+	key.owner_type == "service_account"
+	key.owner_role == "owner"
+	not [key.id, "service_account_owner"] in _accepted
+	detail := concat("", [
+		"owned by service account ", _or(key.owner_label, "(unknown)"),
+		", which has the owner role in project ", _or(key.project_label, "(unknown)"),
+	])
+	finding := {"rule": "service_account_owner", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
+
+# Given the users, a user-owned admin key's owner must be one of them.
+_by_rule["owner_without_access"] := array.concat(_project_owners_without_access, _admin_owners_without_access)
+
+_admin_owners_without_access := [finding |
+	"owner_without_access" in _rules
+	_users != null
+	some key in _keys
+	key.kind == "admin"
+	key.owner_type == "user"
+	is_string(key.owner_id)
+	key.owner_id != ""
+	not _user_ids[key.owner_id]
+	not [key.id, "owner_without_access"] in _accepted
+	detail := concat("", ["owner ", _or(key.owner_label, "(unknown)"), " is not a user of the organization"])
+	finding := {"rule": "owner_without_access", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
+
+# Every key of an owner holding more than max_keys_per_owner keys in one
+# project, or, for admin keys, in the organization. Owners are told apart by
+# id; the rule is off while the setting is null.
+_owned := [[holder, key] |
+	"too_many_keys_per_owner" in _rules
+	settings.max_keys_per_owner != null
+	some key in _keys
+	is_string(key.owner_id)
+	key.owner_id != ""
+	holder := _holder(key)
+]
+
+_holder(key) := ["admin", "", key.owner_id] if key.kind == "admin"
+
+else := ["project", _or(key.project_id, ""), key.owner_id]
+
+_by_rule["too_many_keys_per_owner"] := [finding |
+	some entry in _owned
+	holder := entry[0]
+
+	# Indexed by OPA: one pass over the keys, not one per key.
+	held := count([1 | some other in _owned; other[0] == holder])
+	held > settings.max_keys_per_owner
+	key := entry[1]
+	not [key.id, "too_many_keys_per_owner"] in _accepted
+	detail := concat("", [
+		"owner ", _or(key.owner_label, "(unknown)"), " holds ", format_int(held, 10), " ", _held_where(key),
+		", more than max_keys_per_owner = ", format_int(settings.max_keys_per_owner, 10),
+	])
+	finding := {"rule": "too_many_keys_per_owner", "key_id": key.id, "kind": key.kind, "key_name": key.name, "project_id": key.project_id, "project_name": key.project_name, "owner": key.owner_label, "detail": detail}
+]
+
+_held_where(key) := "admin keys" if key.kind == "admin"
+
+else := concat("", ["keys in project ", _or(key.project_label, "(unknown)")])
+
+# One finding for the organization, given its users: it belongs to no key,
+# so no exception can cover it, and to no kind of key.
+_by_rule["too_many_org_owners"] := [finding |
+	"too_many_org_owners" in _rules
+	settings.max_org_owners != null
+	_users != null
+	owners := sort([_user_label(user) | some user in _users; user.role == "owner"])
+	count(owners) > settings.max_org_owners
+	finding := {
+		"rule": "too_many_org_owners",
+		"key_id": null,
+		"kind": null,
+		"key_name": null,
+		"project_id": null,
+		"project_name": null,
+		"owner": null,
+		"detail": sprintf("%d organization owners, more than max_org_owners = %s: %s", [count(owners), format_int(settings.max_org_owners, 10), concat(", ", owners)]),
+	}
 ]
 
 # One finding for the organization: it belongs to no key, so no exception
@@ -401,15 +567,17 @@ warn contains concat("", [rule, ": ", _prefix[finding.key_id], finding.detail]) 
 	finding.key_id != null
 }
 
-# The organization's finding has no key part.
-deny contains concat("", [finding.rule, ": ", finding.detail]) if {
-	some finding in _by_rule.too_many_admin_keys
-	"too_many_admin_keys" in _enforce
+# The organization's findings have no key part.
+deny contains concat("", [rule, ": ", finding.detail]) if {
+	some rule, _ in _org_rules
+	rule in _enforce
+	some finding in _by_rule[rule]
 }
 
-warn contains concat("", [finding.rule, ": ", finding.detail]) if {
-	some finding in _by_rule.too_many_admin_keys
-	not "too_many_admin_keys" in _enforce
+warn contains concat("", [rule, ": ", finding.detail]) if {
+	some rule, _ in _org_rules
+	not rule in _enforce
+	some finding in _by_rule[rule]
 }
 
 # What a message says of each key before the detail, built once per key when
@@ -485,8 +653,15 @@ _days_value(n) if {
 	n <= 36500
 }
 
-settings_errors contains sprintf("max_admin_keys = %s: must be null (no cap) or a whole number from 0 up, such as 25", [_render(value)]) if {
-	value := settings.max_admin_keys
+_caps := {
+	"max_admin_keys": "must be null (no cap) or a whole number from 0 up, such as 25",
+	"max_keys_per_owner": "must be null (the rule is off) or a whole number from 0 up, such as 2",
+	"max_org_owners": "must be null (the rule is off) or a whole number from 0 up, such as 3",
+}
+
+settings_errors contains sprintf("%s = %s: %s", [name, _render(value), accepted]) if {
+	some name, accepted in _caps
+	value := settings[name]
 	value != null
 	not _cap_value(value)
 }
@@ -499,7 +674,7 @@ _cap_value(n) if {
 settings_errors contains problem if {
 	some name in ["rules", "enforce"]
 	object.get(_given, name, null) != null
-	some problem in _rule_list_problems(name, _given[name], set())
+	some problem in _rule_list_problems(name, _given[name], {})
 }
 
 # The problems of a list of rule names; refused rules may not be listed.
@@ -515,9 +690,7 @@ _rule_name_problem(name, item, _) := sprintf("%s lists %s, which is not a rule: 
 	not item in rule_names
 }
 
-_rule_name_problem(name, item, refused) := sprintf("%s lists %q, which no exception can list: it concerns the organization, not one key; raise max_admin_keys instead", [name, item]) if {
-	item in refused
-}
+_rule_name_problem(name, item, refused) := sprintf("%s lists %q, which no exception can list: it concerns the organization, not one key; raise %s instead", [name, item, refused[item]])
 
 settings_errors contains sprintf("exceptions = %s: must be a map of key ids to exceptions, each { rules, reason, until }", [_render(value)]) if {
 	value := object.get(_given, "exceptions", null)
@@ -545,7 +718,7 @@ _exception_field_problems(name, exception) := problems if {
 
 _exception_rules_problems(name, null) := {sprintf("%s.rules = null: must list the rules whose findings the exception accepts", [name])}
 
-_exception_rules_problems(name, rules) := _rule_list_problems(concat("", [name, ".rules"]), rules, {"too_many_admin_keys"}) if rules != null
+_exception_rules_problems(name, rules) := _rule_list_problems(concat("", [name, ".rules"]), rules, _org_rules) if rules != null
 
 _exception_reason_problems(name, reason) := set() if {
 	is_string(reason)
@@ -556,6 +729,28 @@ _exception_until_problems(name, until) := set() if {
 	is_string(until)
 	_exception_end_ns(until)
 } else := {sprintf(`%s.until = %s: must be a date such as "2027-06-30" (active through the end of that day, UTC) or an RFC 3339 time such as "2027-06-30T12:00:00Z"`, [name, _render(until)])}
+
+settings_errors contains sprintf("users = %s: must be a list of users, such as data.openai_users.all.users, or null", [_render(settings.users)]) if {
+	settings.users != null
+	not is_array(settings.users)
+}
+
+settings_errors contains problem if {
+	is_array(_users_given)
+	some i, user in _users_given
+	some problem in _user_problems(i, user)
+}
+
+_user_problems(i, user) := {sprintf("users[%d] = %s: must be a user { id, name, email, role }", [i, _render(user)])} if {
+	not is_object(user)
+} else := {sprintf(`users[%d].id = %s: every user needs its id, such as "user-abc"`, [i, _render(object.get(user, "id", null))])} if {
+	not _label(object.get(user, "id", null))
+} else := {sprintf("users[%d].%s = %s: must be a string or null", [i, attr, _render(value)]) |
+	some attr in ["name", "email", "role"]
+	value := object.get(user, attr, null)
+	value != null
+	not is_string(value)
+}
 
 # ---------------------------------------------------------------------------
 # Keys the engine could not read, word for word.
@@ -605,6 +800,7 @@ _key_attrs_accepted := {
 	"name": "must be a string or null",
 	"project_id": "must be a string or null",
 	"project_name": "must be a string or null",
+	"project_status": "must be a string or null",
 	"owner_project_access": "must be a string or null",
 	"kind": `must be "admin", "project" or null (null counts as "admin")`,
 	"created_at_rfc3339": _time_accepted,
@@ -616,7 +812,7 @@ _key_attrs_accepted := {
 _key_attr_valid(attr, null) if attr != "created_at_rfc3339"
 
 _key_attr_valid(attr, value) if {
-	attr in {"name", "project_id", "project_name", "owner_project_access"}
+	attr in {"name", "project_id", "project_name", "project_status", "owner_project_access"}
 	is_string(value)
 }
 

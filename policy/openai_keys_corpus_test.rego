@@ -19,14 +19,16 @@ _input(c) := {
 			"mode": "data",
 			"type": source.type,
 			"name": name,
-			"values": object.union({"keys": source.keys}, _source_values(source)),
+			"values": _source_values(source),
 		}
 	]}}},
 }
 
-_source_values(source) := {"project_id": source.project_id} if source.type == "openai_project_api_keys"
+_source_values(source) := {"keys": source.keys, "project_id": source.project_id} if source.type == "openai_project_api_keys"
 
-else := {}
+else := {"users": source.users} if source.type == "openai_users"
+
+else := {"keys": source.keys}
 
 # The case's settings, with its now, as the module's settings output would
 # carry them.

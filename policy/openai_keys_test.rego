@@ -98,7 +98,8 @@ test_plan_without_key_data_sources if {
 test_settings_defaults_without_data if {
 	keys.settings == {
 		"now": null, "max_idle_days": 90, "never_used_grace_days": 7, "rotation_days": 365, "expiry_warning_days": 14,
-		"max_admin_keys": null, "rules": keys.rule_names, "enforce": set(), "exceptions": {},
+		"max_admin_keys": null, "max_keys_per_owner": null, "max_org_owners": null, "rules": keys.rule_names,
+		"enforce": set(), "exceptions": {}, "users": null,
 	} with input as _plan([])
 }
 
@@ -148,6 +149,17 @@ test_too_many_admin_keys_message if {
 		with data.openai_keys as {"max_admin_keys": 2, "enforce": ["too_many_admin_keys"]}
 }
 
+test_too_many_org_owners_message if {
+	plan := _plan_at(_now, {"resources": [_data_source("openai_users", "all", {"users": [
+		{"id": "user_1", "email": "grace@example.com", "role": "owner"},
+		{"id": "user_2", "name": "Ada Lovelace", "role": "owner"},
+	]})]})
+	keys.warn == {"too_many_org_owners: 2 organization owners, more than max_org_owners = 1: Ada Lovelace, grace@example.com"} with input as plan
+		with data.openai_keys as {"max_org_owners": 1}
+	keys.deny == {"too_many_org_owners: 2 organization owners, more than max_org_owners = 1: Ada Lovelace, grace@example.com"} with input as plan
+		with data.openai_keys as {"max_org_owners": 1, "enforce": ["too_many_org_owners"]}
+}
+
 test_enforced_rule_under_exception_does_not_deny if {
 	key := object.union(_project_key, {"owner_project_access": "inactive"})
 	keys.deny == set() with input as _plan([key])
@@ -160,7 +172,7 @@ test_enforced_rule_under_exception_does_not_deny if {
 # Settings the engine refuses, and keys it cannot read, block: the corpus has
 # each problem's words, these show that each becomes a deny.
 test_settings_problems_deny if {
-	"openai.keys settings: rules lists \"idel\", which is not a rule: the rules are expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, too_many_admin_keys, too_old, user_owned" in keys.deny with input as _plan([])
+	"openai.keys settings: rules lists \"idel\", which is not a rule: the rules are archived_project_key, expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, service_account_owner, too_many_admin_keys, too_many_keys_per_owner, too_many_org_owners, too_old, user_owned" in keys.deny with input as _plan([])
 		with data.openai_keys as {"rules": ["idel"]}
 }
 
@@ -183,6 +195,25 @@ test_keys_in_child_modules_two_levels_down if {
 		}],
 	}]})
 	_rules_of(keys.findings, "key_p") == {"idle", "user_owned"} with input as plan
+}
+
+test_users_come_from_openai_users_in_child_modules if {
+	admin := object.union(_admin_key, {"owner": {"type": "user", "id": "user_gone", "name": "Linus"}})
+	plan := _plan_at(_now, {
+		"resources": [_data_source("openai_api_keys", "all", {"keys": [admin]})],
+		"child_modules": [{
+			"address": "module.org",
+			"resources": [object.union(
+				_data_source("openai_users", "all", {"users": [{"id": "user_1", "role": "owner"}], "ids": ["user_1"]}),
+				{"address": "module.org.data.openai_users.all"},
+			)],
+		}],
+	})
+	[f.detail | some f in keys.findings; f.rule == "owner_without_access"] == ["owner Linus is not a user of the organization"] with input as plan
+
+	# The users setting wins over the plan's.
+	count([f | some f in keys.findings; f.rule == "owner_without_access"]) == 0 with input as plan
+		with data.openai_keys as {"users": [{"id": "user_gone"}]}
 }
 
 # The corpus holds every shape of key and every rule; these tests show how the

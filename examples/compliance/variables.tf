@@ -27,3 +27,15 @@ variable "max_admin_keys" {
   type        = number
   default     = 25
 }
+
+variable "max_keys_per_owner" {
+  description = "Rule too_many_keys_per_owner: an owner with more keys than this in one project (or more admin keys) is a finding for each. Two allows one rotation at a time."
+  type        = number
+  default     = 2
+}
+
+variable "max_org_owners" {
+  description = "Rule too_many_org_owners: more organization owners than this is a finding."
+  type        = number
+  default     = 2
+}

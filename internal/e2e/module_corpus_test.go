@@ -131,10 +131,14 @@ type moduleConfig struct {
 	Output map[string]any `json:"output"`
 }
 
-// moduleCall is the module block of a case: its keys, its now, and its
-// settings as the module's inputs of the same names.
+// moduleCall is the module block of a case: its keys, its now, its
+// settings as the module's inputs of the same names, and the users of its
+// openai_users sources as the users input.
 func moduleCall(source string, c corpus.Case) map[string]any {
 	call := map[string]any{"source": source, "keys": literal(c.Keys()), "now": literal(c.Now)}
+	if users := c.Users(); users != nil {
+		call["users"] = literal(users)
+	}
 	for name, v := range c.Settings {
 		call[name] = literal(v)
 	}

@@ -16,31 +16,42 @@ import (
 // The rules, by name. The names are an interface: the module's check blocks,
 // the policy and the docs use them too.
 const (
-	RuleExpired            = "expired"
-	RuleExpiringSoon       = "expiring_soon"
-	RuleIdle               = "idle"
-	RuleNeverUsed          = "never_used"
-	RuleNoExpiry           = "no_expiry"
-	RuleOwnerWithoutAccess = "owner_without_access"
-	RuleTooManyAdminKeys   = "too_many_admin_keys"
-	RuleTooOld             = "too_old"
-	RuleUserOwned          = "user_owned"
+	RuleArchivedProjectKey  = "archived_project_key"
+	RuleExpired             = "expired"
+	RuleExpiringSoon        = "expiring_soon"
+	RuleIdle                = "idle"
+	RuleNeverUsed           = "never_used"
+	RuleNoExpiry            = "no_expiry"
+	RuleOwnerWithoutAccess  = "owner_without_access"
+	RuleServiceAccountOwner = "service_account_owner"
+	RuleTooManyAdminKeys    = "too_many_admin_keys"
+	RuleTooManyKeysPerOwner = "too_many_keys_per_owner"
+	RuleTooManyOrgOwners    = "too_many_org_owners"
+	RuleTooOld              = "too_old"
+	RuleUserOwned           = "user_owned"
 )
 
 // Rules are every rule, in the order findings are sorted: by name.
 var Rules = []string{
-	RuleExpired, RuleExpiringSoon, RuleIdle, RuleNeverUsed, RuleNoExpiry,
-	RuleOwnerWithoutAccess, RuleTooManyAdminKeys, RuleTooOld, RuleUserOwned,
+	RuleArchivedProjectKey, RuleExpired, RuleExpiringSoon, RuleIdle, RuleNeverUsed, RuleNoExpiry,
+	RuleOwnerWithoutAccess, RuleServiceAccountOwner, RuleTooManyAdminKeys, RuleTooManyKeysPerOwner,
+	RuleTooManyOrgOwners, RuleTooOld, RuleUserOwned,
 }
 
-// orgRules concern the organization, not one key: no exception can list them.
-var orgRules = []string{RuleTooManyAdminKeys}
+// orgRules concern the organization, not one key: no exception can list
+// them, and the setting to raise instead.
+var orgRules = map[string]string{
+	RuleTooManyAdminKeys: SettingMaxAdminKeys,
+	RuleTooManyOrgOwners: SettingMaxOrgOwners,
+}
 
 // Kinds of key.
 const (
 	KindAdmin   = "admin"
 	KindProject = "project"
 )
+
+var kindAdmin = KindAdmin
 
 // day is D(1): the rules count days of 86,400 seconds.
 const day = 24 * time.Hour
@@ -52,9 +63,11 @@ const unknown = "(unknown)"
 // Finding is one rule that one key breaks, or, for an organization rule,
 // that the organization breaks (KeyID nil).
 type Finding struct {
-	Rule        string
-	KeyID       *string
-	Kind        string
+	Rule  string
+	KeyID *string
+	// Kind is the key's kind; too_many_admin_keys is "admin", and
+	// too_many_org_owners, which concerns users, has none.
+	Kind        *string
 	KeyName     *string
 	ProjectID   *string
 	ProjectName *string
@@ -92,6 +105,10 @@ func Evaluate(keys []Key, s Settings) Result {
 	if f, ok := tooManyAdminKeys(keys, s); ok {
 		found[RuleTooManyAdminKeys] = []Finding{f}
 	}
+	if f, ok := tooManyOrgOwners(s); ok {
+		found[RuleTooManyOrgOwners] = []Finding{f}
+	}
+	found[RuleTooManyKeysPerOwner] = tooManyKeysPerOwner(keys, s)
 
 	res := Result{Summary: map[string]int{}}
 	for _, rule := range Rules {
@@ -130,6 +147,12 @@ type keyRule struct {
 // keyRules are the rules about one key. Every "more than N days" is strict:
 // a key last used exactly 90 days before now is not idle.
 var keyRules = []keyRule{
+	{RuleArchivedProjectKey, func(k *Key, _ Settings) (string, bool) {
+		if k.Kind != KindProject || deref(k.ProjectStatus) != "archived" {
+			return "", false
+		}
+		return fmt.Sprintf("key of archived project %s", orUnknown(k.projectLabel())), true
+	}},
 	{RuleExpired, func(k *Key, s Settings) (string, bool) {
 		if k.ExpiresAt == nil || !k.ExpiresAt.Before(s.Now) {
 			return "", false
@@ -157,11 +180,21 @@ var keyRules = []keyRule{
 	{RuleNoExpiry, func(k *Key, _ Settings) (string, bool) {
 		return "admin key with no expiry date", k.Kind == KindAdmin && k.ExpiresAt == nil
 	}},
-	{RuleOwnerWithoutAccess, func(k *Key, _ Settings) (string, bool) {
-		if k.Kind != KindProject || deref(k.OwnerProjectAccess) != "inactive" {
+	{RuleOwnerWithoutAccess, func(k *Key, s Settings) (string, bool) {
+		switch {
+		case k.Kind == KindProject && deref(k.OwnerProjectAccess) == "inactive":
+			return fmt.Sprintf("owner %s no longer has access to project %s", orUnknown(k.Owner), orUnknown(k.projectLabel())), true
+		case k.Kind == KindAdmin && s.Users != nil && deref(k.OwnerType) == "user" && k.OwnerID != nil && !s.userIDs[*k.OwnerID]:
+			// Given the organization's users, an admin key's owner must be one.
+			return fmt.Sprintf("owner %s is not a user of the organization", orUnknown(k.Owner)), true
+		}
+		return "", false
+	}},
+	{RuleServiceAccountOwner, func(k *Key, _ Settings) (string, bool) {
+		if k.Kind != KindProject || deref(k.OwnerType) != "service_account" || deref(k.OwnerRole) != "owner" {
 			return "", false
 		}
-		return fmt.Sprintf("owner %s no longer has access to project %s", orUnknown(k.Owner), orUnknown(k.projectLabel())), true
+		return fmt.Sprintf("owned by service account %s, which has the owner role in project %s", orUnknown(k.Owner), orUnknown(k.projectLabel())), true
 	}},
 	{RuleTooOld, func(k *Key, s Settings) (string, bool) {
 		if !k.CreatedAt.Before(s.Now.Add(-days(s.RotationDays))) {
@@ -190,8 +223,70 @@ func tooManyAdminKeys(keys []Key, s Settings) (Finding, bool) {
 		return Finding{}, false
 	}
 	return Finding{
-		Rule: RuleTooManyAdminKeys, Kind: KindAdmin,
+		Rule: RuleTooManyAdminKeys, Kind: &kindAdmin,
 		Detail: fmt.Sprintf("%d admin keys, more than max_admin_keys = %d", n, *s.MaxAdminKeys),
+	}, true
+}
+
+// tooManyKeysPerOwner is every key of an owner that holds more than
+// max_keys_per_owner keys in one project, or, for admin keys, in the
+// organization (strictly; off when it is null). Owners are told apart by id:
+// a key without an owner id is nobody's to count.
+func tooManyKeysPerOwner(keys []Key, s Settings) []Finding {
+	if s.MaxKeysPerOwner == nil {
+		return nil
+	}
+	type holder struct{ kind, project, owner string }
+	held := map[holder][]*Key{}
+	for i := range keys {
+		k := &keys[i]
+		if k.OwnerID == nil {
+			continue
+		}
+		h := holder{kind: k.Kind, owner: *k.OwnerID}
+		if k.Kind == KindProject {
+			h.project = deref(k.ProjectID)
+		}
+		held[h] = append(held[h], k)
+	}
+	var out []Finding
+	for h, ks := range held {
+		if len(ks) <= *s.MaxKeysPerOwner {
+			continue
+		}
+		for _, k := range ks {
+			where := "admin keys"
+			if h.kind == KindProject {
+				where = "keys in project " + orUnknown(k.projectLabel())
+			}
+			out = append(out, k.finding(RuleTooManyKeysPerOwner, fmt.Sprintf("owner %s holds %d %s, more than max_keys_per_owner = %d",
+				orUnknown(k.Owner), len(ks), where, *s.MaxKeysPerOwner)))
+		}
+	}
+	return out
+}
+
+// tooManyOrgOwners is the organization's one finding when, given its users,
+// more of them than max_org_owners have the owner role (strictly; off when
+// it or the users are null). It names them, sorted.
+func tooManyOrgOwners(s Settings) (Finding, bool) {
+	if s.MaxOrgOwners == nil || s.Users == nil {
+		return Finding{}, false
+	}
+	var owners []string
+	for _, u := range s.Users {
+		if deref(u.Role) == "owner" {
+			owners = append(owners, u.label())
+		}
+	}
+	if len(owners) <= *s.MaxOrgOwners {
+		return Finding{}, false
+	}
+	slices.Sort(owners)
+	return Finding{
+		Rule: RuleTooManyOrgOwners,
+		Detail: fmt.Sprintf("%d organization owners, more than max_org_owners = %d: %s",
+			len(owners), *s.MaxOrgOwners, strings.Join(owners, ", ")),
 	}, true
 }
 
@@ -256,7 +351,7 @@ func (f Finding) Fields() map[string]any {
 		return *s
 	}
 	return map[string]any{
-		"rule": f.Rule, "key_id": opt(f.KeyID), "kind": f.Kind, "key_name": opt(f.KeyName),
+		"rule": f.Rule, "key_id": opt(f.KeyID), "kind": opt(f.Kind), "key_name": opt(f.KeyName),
 		"project_id": opt(f.ProjectID), "project_name": opt(f.ProjectName), "owner": opt(f.Owner), "detail": f.Detail,
 	}
 }

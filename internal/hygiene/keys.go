@@ -18,8 +18,10 @@ type Key struct {
 	LastUsedAt, ExpiresAt         *time.Time
 	LastUsedAtText, ExpiresAtText string
 	ProjectID, ProjectName        *string
+	ProjectStatus                 *string
 	OwnerProjectAccess            *string
 	OwnerType                     *string
+	OwnerID, OwnerRole            *string
 	// Owner is the owner's email, else name, else id: the first that is
 	// neither null nor empty.
 	Owner *string
@@ -78,7 +80,7 @@ func parseKey(raw any) (Key, []string) {
 		return &s
 	}
 	k := Key{ID: id, Name: str("name"), ProjectID: str("project_id"), ProjectName: str("project_name"),
-		OwnerProjectAccess: str("owner_project_access")}
+		ProjectStatus: str("project_status"), OwnerProjectAccess: str("owner_project_access")}
 
 	switch kind := obj["kind"]; kind {
 	case nil:
@@ -127,8 +129,10 @@ func parseKey(raw any) (Key, []string) {
 		if !ok {
 			bad("owner", owner, "must be an object, such as { type, id, name, email } or null")
 		} else {
-			if t, ok := o["type"].(string); ok {
-				k.OwnerType = &t
+			for attr, field := range map[string]**string{"type": &k.OwnerType, "id": &k.OwnerID, "role": &k.OwnerRole} {
+				if v, ok := o[attr].(string); ok && v != "" {
+					*field = &v
+				}
 			}
 			for _, attr := range []string{"email", "name", "id"} {
 				if s, ok := o[attr].(string); ok && s != "" {
@@ -154,9 +158,9 @@ func (k *Key) projectLabel() *string {
 
 // finding is a finding of rule about k.
 func (k *Key) finding(rule, detail string) Finding {
-	id := k.ID
+	id, kind := k.ID, k.Kind
 	return Finding{
-		Rule: rule, KeyID: &id, Kind: k.Kind, KeyName: k.Name,
+		Rule: rule, KeyID: &id, Kind: &kind, KeyName: k.Name,
 		ProjectID: k.ProjectID, ProjectName: k.ProjectName, Owner: k.Owner, Detail: detail,
 	}
 }

@@ -22,11 +22,32 @@ type Settings struct {
 	NeverUsedGraceDays int
 	RotationDays       int
 	ExpiryWarningDays  int
-	// MaxAdminKeys is nil for no cap.
-	MaxAdminKeys *int
+	// MaxAdminKeys is nil for no cap; MaxKeysPerOwner and MaxOrgOwners are
+	// nil for their rules off.
+	MaxAdminKeys, MaxKeysPerOwner, MaxOrgOwners *int
 	// Rules are the rules evaluated; Enforce those whose findings block.
 	Rules, Enforce map[string]bool
 	Exceptions     map[string]Exception
+	// Users are the organization's users, nil when not given: then neither
+	// admin keys' owners nor the organization's owners are checked.
+	Users   []User
+	userIDs map[string]bool
+}
+
+// User is one user of the organization, as openai_users lists them.
+type User struct {
+	ID                string
+	Name, Email, Role *string
+}
+
+// label names a user as findings do: email, else name, else id.
+func (u User) label() string {
+	for _, s := range []*string{u.Email, u.Name} {
+		if s != nil && *s != "" {
+			return *s
+		}
+	}
+	return u.ID
 }
 
 // Exception accepts some findings of one key until an end.
@@ -48,15 +69,19 @@ const (
 	SettingRotationDays       = "rotation_days"
 	SettingExpiryWarningDays  = "expiry_warning_days"
 	SettingMaxAdminKeys       = "max_admin_keys"
+	SettingMaxKeysPerOwner    = "max_keys_per_owner"
+	SettingMaxOrgOwners       = "max_org_owners"
 	SettingRules              = "rules"
 	SettingEnforce            = "enforce"
 	SettingExceptions         = "exceptions"
+	SettingUsers              = "users"
 )
 
 // SettingNames are every setting, in the order problems are reported.
 var SettingNames = []string{
 	SettingNow, SettingMaxIdleDays, SettingNeverUsedGraceDays, SettingRotationDays, SettingExpiryWarningDays,
-	SettingMaxAdminKeys, SettingRules, SettingEnforce, SettingExceptions,
+	SettingMaxAdminKeys, SettingMaxKeysPerOwner, SettingMaxOrgOwners, SettingRules, SettingEnforce, SettingExceptions,
+	SettingUsers,
 }
 
 // daySettings are the thresholds in days, with their defaults.
@@ -126,12 +151,23 @@ func ParseSettings(v any) (Settings, []string) {
 		*d.field(&s) = int(n)
 	}
 
-	if v := given[SettingMaxAdminKeys]; v != nil {
+	for _, c := range []struct {
+		name, accepted string
+		field          **int
+	}{
+		{SettingMaxAdminKeys, "must be null (no cap) or a whole number from 0 up, such as 25", &s.MaxAdminKeys},
+		{SettingMaxKeysPerOwner, "must be null (the rule is off) or a whole number from 0 up, such as 2", &s.MaxKeysPerOwner},
+		{SettingMaxOrgOwners, "must be null (the rule is off) or a whole number from 0 up, such as 3", &s.MaxOrgOwners},
+	} {
+		v := given[c.name]
+		if v == nil {
+			continue
+		}
 		if n, ok := wholeNumber(v); ok && n >= 0 {
 			m := int(n)
-			s.MaxAdminKeys = &m
+			*c.field = &m
 		} else {
-			bad(SettingMaxAdminKeys, v, "must be null (no cap) or a whole number from 0 up, such as 25")
+			bad(c.name, v, c.accepted)
 		}
 	}
 
@@ -156,7 +192,62 @@ func ParseSettings(v any) (Settings, []string) {
 		problems = append(problems, errs...)
 		s.Exceptions = exceptions
 	}
+
+	if v := given[SettingUsers]; v != nil {
+		users, errs := parseUsers(v)
+		problems = append(problems, errs...)
+		if len(errs) == 0 {
+			s.Users, s.userIDs = users, make(map[string]bool, len(users))
+			for _, u := range users {
+				s.userIDs[u.ID] = true
+			}
+		}
+	}
 	return s, problems
+}
+
+// parseUsers reads the organization's users: a list of objects with an id
+// and, optionally, name, email and role; other attributes are ignored, so
+// data.openai_users.<name>.users fits as it is. A user listed twice counts
+// once, the first listing winning.
+func parseUsers(v any) ([]User, []string) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, []string{fmt.Sprintf("users = %s: must be a list of users, such as data.openai_users.all.users, or null", Render(v))}
+	}
+	users := make([]User, 0, len(list))
+	seen := make(map[string]bool, len(list))
+	var problems []string
+	for i, item := range list {
+		obj, ok := item.(map[string]any)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("users[%d] = %s: must be a user { id, name, email, role }", i, Render(item)))
+			continue
+		}
+		id, ok := obj["id"].(string)
+		if !ok || id == "" {
+			problems = append(problems, fmt.Sprintf("users[%d].id = %s: every user needs its id, such as \"user-abc\"", i, Render(obj["id"])))
+			continue
+		}
+		u := User{ID: id}
+		for _, f := range []struct {
+			attr  string
+			field **string
+		}{{"name", &u.Name}, {"email", &u.Email}, {"role", &u.Role}} {
+			switch a := obj[f.attr].(type) {
+			case nil:
+			case string:
+				*f.field = &a
+			default:
+				problems = append(problems, fmt.Sprintf("users[%d].%s = %s: must be a string or null", i, f.attr, Render(a)))
+			}
+		}
+		if !seen[id] {
+			seen[id] = true
+			users = append(users, u)
+		}
+	}
+	return users, problems
 }
 
 // ruleNames reads a list of rule names for the setting name; refused names
@@ -185,8 +276,8 @@ func ruleNames(name string, v any, refused map[string]string) (map[string]bool, 
 // exceptionRefused are the rules no exception may list.
 var exceptionRefused = func() map[string]string {
 	m := map[string]string{}
-	for _, r := range orgRules {
-		m[r] = "no exception can list: it concerns the organization, not one key; raise max_admin_keys instead"
+	for rule, setting := range orgRules {
+		m[rule] = "no exception can list: it concerns the organization, not one key; raise " + setting + " instead"
 	}
 	return m
 }()

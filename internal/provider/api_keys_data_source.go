@@ -107,9 +107,10 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"A project deleted while it is read is skipped with a warning. " + listLimitNote,
 		Attributes: map[string]schema.Attribute{
 			"include_archived_projects": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Whether the keys of archived projects are listed too. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Whether the keys of archived projects are listed too. Defaults to `false`. " +
+					"The key-hygiene rule `archived_project_key` finds only the keys listed: set it to `true` for that rule.",
 			},
 			"keys": schema.ListNestedAttribute{
 				Computed: true,

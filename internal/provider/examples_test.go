@@ -110,18 +110,25 @@ func TestAccComplianceExample(t *testing.T) {
 		Owner:              openaitest.ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: name, Role: "member", CreatedAt: now - 20*86400},
 	}}}
 
+	owner := "owner"
+	cleanUsers := []openaitest.User{{ID: "user_1", Name: &name, Role: &owner, AddedAt: now - 40*86400}}
+
 	// The module's check blocks, one per rule, and how each ends on the
 	// sample organization (internal/openaitest.SampleOrganization).
 	sample := expectChecks{
-		"module.key_hygiene.check.expired":              tfjson.CheckStatusPass,
-		"module.key_hygiene.check.expiring_soon":        tfjson.CheckStatusPass,
-		"module.key_hygiene.check.idle":                 tfjson.CheckStatusFail,
-		"module.key_hygiene.check.never_used":           tfjson.CheckStatusFail,
-		"module.key_hygiene.check.no_expiry":            tfjson.CheckStatusPass, // the example's exception
-		"module.key_hygiene.check.owner_without_access": tfjson.CheckStatusFail,
-		"module.key_hygiene.check.too_many_admin_keys":  tfjson.CheckStatusPass,
-		"module.key_hygiene.check.too_old":              tfjson.CheckStatusFail,
-		"module.key_hygiene.check.user_owned":           tfjson.CheckStatusFail,
+		"module.key_hygiene.check.archived_project_key":    tfjson.CheckStatusFail,
+		"module.key_hygiene.check.expired":                 tfjson.CheckStatusPass,
+		"module.key_hygiene.check.expiring_soon":           tfjson.CheckStatusPass,
+		"module.key_hygiene.check.idle":                    tfjson.CheckStatusFail,
+		"module.key_hygiene.check.never_used":              tfjson.CheckStatusFail,
+		"module.key_hygiene.check.no_expiry":               tfjson.CheckStatusPass, // the example's exception
+		"module.key_hygiene.check.owner_without_access":    tfjson.CheckStatusFail,
+		"module.key_hygiene.check.service_account_owner":   tfjson.CheckStatusFail,
+		"module.key_hygiene.check.too_many_admin_keys":     tfjson.CheckStatusPass,
+		"module.key_hygiene.check.too_many_keys_per_owner": tfjson.CheckStatusFail,
+		"module.key_hygiene.check.too_many_org_owners":     tfjson.CheckStatusFail,
+		"module.key_hygiene.check.too_old":                 tfjson.CheckStatusFail,
+		"module.key_hygiene.check.user_owned":              tfjson.CheckStatusFail,
 	}
 	allPass := expectChecks{}
 	for address := range sample {
@@ -142,7 +149,11 @@ func TestAccComplianceExample(t *testing.T) {
 					sample,
 					plancheck.ExpectKnownOutputValue("passed", knownvalue.Bool(false)),
 					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("no_expiry"), knownvalue.Int64Exact(0)),
-					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("owner_without_access"), knownvalue.Int64Exact(2)),
+					// Two project keys whose owner lost access, and Linus's admin
+					// key: he is not among the users.
+					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("owner_without_access"), knownvalue.Int64Exact(3)),
+					// Ada, Grace and Katherine own the organization.
+					plancheck.ExpectKnownOutputValueAtPath("summary", tfjsonpath.New("too_many_org_owners"), knownvalue.Int64Exact(1)),
 					plancheck.ExpectKnownOutputValue("expired_exceptions", knownvalue.ListExact([]knownvalue.Check{})),
 				}},
 			},
@@ -165,6 +176,7 @@ func TestAccComplianceExample(t *testing.T) {
 				PreConfig: func() {
 					f.srv.SetAdminKeys(clean)
 					f.srv.SetProjects([]openaitest.Project{cleanProject}, cleanProjectKeys)
+					f.srv.SetUsers(cleanUsers)
 				},
 				ProtoV6ProviderFactories: f.factories(),
 				ConfigDirectory:          config.StaticDirectory(dir),

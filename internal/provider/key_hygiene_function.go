@@ -51,8 +51,8 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 			"once; call it directly for a gate of your own. It is pure: the same arguments give the same result, so pass " +
 			"`now = plantimestamp()`, which is the same in plan and apply. Needs Terraform 1.8 or later, or OpenTofu 1.7 or later.\n\n" +
 			"It returns an object with the module's outputs: `findings`, every finding after exceptions, sorted by rule, then key " +
-			"id, each `{ rule, key_id, kind, key_name, project_id, project_name, owner, detail }` (`too_many_admin_keys` has one " +
-			"with a null `key_id`); `summary`, the number of findings of every enabled rule; `passed`, true when there are none; " +
+			"id, each `{ rule, key_id, kind, key_name, project_id, project_name, owner, detail }` (`too_many_admin_keys` and " +
+			"`too_many_org_owners` have one for the organization, with a null `key_id`; the latter's `kind` is null too); `summary`, the number of findings of every enabled rule; `passed`, true when there are none; " +
 			"and `expired_exceptions`, the sorted key ids whose exception has lapsed. `enforce` is checked but changes none of " +
 			"them: blocking is the caller's, as the module's precondition does. The rules' boundaries are those of the module's " +
 			"README: every \"more than N days\" is strict.",
@@ -69,8 +69,10 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 				Name: "settings",
 				MarkdownDescription: "An object with any of the module's settings, each optional with the module's default: " +
 					"`max_idle_days` (90), `never_used_grace_days` (7), `rotation_days` (365), `expiry_warning_days` (14), " +
-					"`max_admin_keys` (null: no cap), `rules` (all), `enforce` (none), `exceptions` ({}); and `now`, required, " +
-					"an RFC 3339 time: pass `plantimestamp()`. An unknown name or an invalid value is an error that names " +
+					"`max_admin_keys` (null: no cap), `max_keys_per_owner` (null: off), `max_org_owners` (null: off), `rules` (all), " +
+					"`enforce` (none), `exceptions` ({}), `users` (null: `data.openai_users.<name>.users`, which lets " +
+					"`owner_without_access` check admin keys' owners and `too_many_org_owners` count owners); and `now`, " +
+					"required, an RFC 3339 time: pass `plantimestamp()`. An unknown name or an invalid value is an error that names " +
 					"the setting, the value and what is accepted.",
 			},
 		},
@@ -222,7 +224,7 @@ func resultValue(res hygiene.Result) tftypes.Value {
 	findings := make([]tftypes.Value, len(res.Findings))
 	for i, f := range res.Findings {
 		findings[i] = tftypes.NewValue(findingTFType, map[string]tftypes.Value{
-			"rule": stringValue(f.Rule), "key_id": nullableString(f.KeyID), "kind": stringValue(f.Kind),
+			"rule": stringValue(f.Rule), "key_id": nullableString(f.KeyID), "kind": nullableString(f.Kind),
 			"key_name": nullableString(f.KeyName), "project_id": nullableString(f.ProjectID),
 			"project_name": nullableString(f.ProjectName), "owner": nullableString(f.Owner), "detail": stringValue(f.Detail),
 		})

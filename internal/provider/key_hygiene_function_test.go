@@ -41,14 +41,18 @@ func findingCheck(rule, keyID, keyName, owner, detail string) knownvalue.Check {
 func TestAccKeyHygieneFunction(t *testing.T) {
 	f := newAccFixture(t, openaitest.Options{})
 	functionKeys(f)
+	// Grace owns the organization; Ada, whose key it is, has left.
+	grace, email, owner := "Grace Hopper", "grace@example.com", "owner"
+	f.srv.SetUsers([]openaitest.User{{ID: "user_2", Name: &grace, Email: &email, Role: &owner, AddedAt: 1700000000}})
 	ada := []knownvalue.Check{
 		findingCheck("never_used", "key_ada", "Ada Lovelace", "Ada Lovelace", "never used; created 2026-01-01, more than 7 days before 2026-11-28"),
 		findingCheck("no_expiry", "key_ada", "Ada Lovelace", "Ada Lovelace", "admin key with no expiry date"),
 		findingCheck("user_owned", "key_ada", "Ada Lovelace", "Ada Lovelace", "owned by user Ada Lovelace"),
 	}
 	summary := func(extra map[string]int64) knownvalue.Check {
-		counts := map[string]int64{"expired": 0, "expiring_soon": 0, "idle": 0, "never_used": 1, "no_expiry": 1,
-			"owner_without_access": 0, "too_many_admin_keys": 0, "too_old": 0, "user_owned": 1}
+		counts := map[string]int64{"archived_project_key": 0, "expired": 0, "expiring_soon": 0, "idle": 0, "never_used": 1, "no_expiry": 1,
+			"owner_without_access": 0, "service_account_owner": 0, "too_many_admin_keys": 0, "too_many_keys_per_owner": 0,
+			"too_many_org_owners": 0, "too_old": 0, "user_owned": 1}
 		checks := map[string]knownvalue.Check{}
 		for rule, n := range counts {
 			if m, ok := extra[rule]; ok {
@@ -79,6 +83,18 @@ output "admin_keys" {
       key_ada = { rules = ["user_owned"], reason = "Ada's key until the CI account takes over.", until = "2026-11-01" }
     }
   })
+}
+
+# The users as openai_users lists them.
+data "openai_users" "all" {}
+
+output "users" {
+  value = provider::openai::key_hygiene(data.openai_api_keys.all.keys, {
+    now            = ` + hygieneNow + `
+    rules          = ["owner_without_access", "too_many_org_owners"]
+    max_org_owners = 0
+    users          = data.openai_users.all.users
+  }).findings
 }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("inventory", knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -98,6 +114,14 @@ output "admin_keys" {
 					"summary":            summary(map[string]int64{"too_many_admin_keys": 1}),
 					"passed":             knownvalue.Bool(false),
 					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("key_ada")}),
+				})),
+				statecheck.ExpectKnownOutputValue("users", knownvalue.ListExact([]knownvalue.Check{
+					findingCheck("owner_without_access", "key_ada", "Ada Lovelace", "Ada Lovelace", "owner Ada Lovelace is not a user of the organization"),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"rule": knownvalue.StringExact("too_many_org_owners"), "key_id": knownvalue.Null(), "kind": knownvalue.Null(),
+						"key_name": knownvalue.Null(), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),
+						"owner": knownvalue.Null(), "detail": knownvalue.StringExact("1 organization owners, more than max_org_owners = 0: grace@example.com"),
+					}),
 				})),
 			},
 		}},

@@ -1,6 +1,6 @@
 locals {
   # Alphabetical: the order of the check blocks and of the findings.
-  all_rules     = ["expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "too_many_admin_keys", "too_old", "user_owned"]
+  all_rules     = ["archived_project_key", "expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "service_account_owner", "too_many_admin_keys", "too_many_keys_per_owner", "too_many_org_owners", "too_old", "user_owned"]
   enabled_rules = [for r in local.all_rules : r if contains(var.rules, r)]
 
   # The rules live in the provider's function, internal/hygiene in Go: one
@@ -14,9 +14,12 @@ locals {
     rotation_days         = var.rotation_days
     expiry_warning_days   = var.expiry_warning_days
     max_admin_keys        = var.max_admin_keys
+    max_keys_per_owner    = var.max_keys_per_owner
+    max_org_owners        = var.max_org_owners
     rules                 = var.rules
     enforce               = var.enforce
     exceptions            = var.exceptions
+    users                 = var.users
   })
   findings = local.result.findings
 
@@ -57,6 +60,13 @@ locals {
 
 # One check per rule, named after it: warnings on every plan (and in HCP
 # Terraform's continuous validation) that never block. A disabled rule passes.
+
+check "archived_project_key" {
+  assert {
+    condition     = local.count_of["archived_project_key"] == 0
+    error_message = local.check_messages["archived_project_key"]
+  }
+}
 
 check "expired" {
   assert {
@@ -100,10 +110,31 @@ check "owner_without_access" {
   }
 }
 
+check "service_account_owner" {
+  assert {
+    condition     = local.count_of["service_account_owner"] == 0
+    error_message = local.check_messages["service_account_owner"]
+  }
+}
+
 check "too_many_admin_keys" {
   assert {
     condition     = local.count_of["too_many_admin_keys"] == 0
     error_message = local.check_messages["too_many_admin_keys"]
+  }
+}
+
+check "too_many_keys_per_owner" {
+  assert {
+    condition     = local.count_of["too_many_keys_per_owner"] == 0
+    error_message = local.check_messages["too_many_keys_per_owner"]
+  }
+}
+
+check "too_many_org_owners" {
+  assert {
+    condition     = local.count_of["too_many_org_owners"] == 0
+    error_message = local.check_messages["too_many_org_owners"]
   }
 }
 

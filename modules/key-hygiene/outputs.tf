@@ -1,5 +1,5 @@
 output "findings" {
-  description = "Every finding after exceptions, sorted by rule, then key id: { rule, key_id, kind, key_name, project_id, project_name, owner, detail }. too_many_admin_keys has one finding with a null key_id."
+  description = "Every finding after exceptions, sorted by rule, then key id: { rule, key_id, kind, key_name, project_id, project_name, owner, detail }. too_many_admin_keys and too_many_org_owners have one finding for the organization, with a null key_id (and, for too_many_org_owners, a null kind)."
   value       = local.findings
 
   # Enforced rules block the plan here; the check blocks only warn.

@@ -79,10 +79,38 @@ variable "max_admin_keys" {
   default     = null
 }
 
+variable "max_keys_per_owner" {
+  description = "Rule too_many_keys_per_owner: every key of an owner that holds more than this many keys in one project, or, for admin keys, in the organization, is a finding (strictly more; owners are told apart by id). Null (the default) turns the rule off."
+  type        = number
+  default     = null
+}
+
+variable "max_org_owners" {
+  description = "Rule too_many_org_owners: more users with the owner role than this is one finding for the organization (strictly more), naming them. Needs users. Null (the default) turns the rule off."
+  type        = number
+  default     = null
+}
+
+variable "users" {
+  description = <<-EOT
+    The organization's users: `data.openai_users.<name>.users` as it is. Given, owner_without_access also finds
+    user-owned admin keys whose owner's id is not among them, and too_many_org_owners counts their owners. Null
+    (the default) leaves both unchecked: owner_without_access then covers project keys only. A user listed more
+    than once counts once.
+  EOT
+  type = list(object({
+    id    = optional(string)
+    name  = optional(string)
+    email = optional(string)
+    role  = optional(string)
+  }))
+  default = null
+}
+
 variable "rules" {
-  description = "The rules to evaluate: never_used, idle, no_expiry, expiring_soon, expired, too_old, user_owned, owner_without_access, too_many_admin_keys. Default: all of them."
+  description = "The rules to evaluate: archived_project_key, expired, expiring_soon, idle, never_used, no_expiry, owner_without_access, service_account_owner, too_many_admin_keys, too_many_keys_per_owner, too_many_org_owners, too_old, user_owned. Default: all of them (the ones with a null threshold find nothing)."
   type        = set(string)
-  default     = ["expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "too_many_admin_keys", "too_old", "user_owned"]
+  default     = ["archived_project_key", "expired", "expiring_soon", "idle", "never_used", "no_expiry", "owner_without_access", "service_account_owner", "too_many_admin_keys", "too_many_keys_per_owner", "too_many_org_owners", "too_old", "user_owned"]
   nullable    = false
 }
 
@@ -97,7 +125,7 @@ variable "exceptions" {
   description = <<-EOT
     Accepted findings, keyed by key id: `{ rules = set(string), reason = string, until = string }`, all three
     required. While active, the exception hides that key's findings for the listed rules (not
-    too_many_admin_keys, which concerns no key). `until` is a date "YYYY-MM-DD" (active through the end of that day
+    too_many_admin_keys or too_many_org_owners, which concern no key). `until` is a date "YYYY-MM-DD" (active through the end of that day
     in UTC) or an RFC 3339 time (active while now is before it). Once lapsed, it hides nothing and its key id is
     listed in the expired_exceptions output.
   EOT

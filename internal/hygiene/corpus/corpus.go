@@ -40,13 +40,33 @@ type Case struct {
 	NotFor map[string]string `json:"not_for"`
 }
 
-// Source is the keys of one data source.
+// Source is the keys of one data source, or the users of openai_users.
 type Source struct {
-	// Type is openai_api_keys, openai_admin_api_keys or openai_project_api_keys.
+	// Type is openai_api_keys, openai_admin_api_keys, openai_project_api_keys
+	// or openai_users.
 	Type string `json:"type"`
 	// ProjectID is the project of an openai_project_api_keys source.
 	ProjectID string `json:"project_id"`
 	Keys      []any  `json:"keys"`
+	Users     []any  `json:"users"`
+}
+
+// UsersSource is the type of a source of users.
+const UsersSource = "openai_users"
+
+// Users is the users of the case's openai_users sources, in order, as the
+// module's users input takes them; nil when it has none.
+func (c *Case) Users() []any {
+	var users []any
+	for _, s := range c.Sources {
+		if s.Type == UsersSource {
+			users = append(users, s.Users...)
+			if users == nil {
+				users = []any{}
+			}
+		}
+	}
+	return users
 }
 
 // Keys is the inventory as the module and the provider function take it: the
@@ -76,13 +96,18 @@ func (c *Case) Keys() []any {
 	return keys
 }
 
-// SettingsWithNow is the settings with now added, as the function takes them.
+// SettingsWithNow is the settings with now added, and the users of the
+// openai_users sources when the settings give none, as the function takes
+// them.
 func (c *Case) SettingsWithNow() map[string]any {
-	s := make(map[string]any, len(c.Settings)+1)
+	s := make(map[string]any, len(c.Settings)+2)
 	for name, v := range c.Settings {
 		s[name] = v
 	}
 	s["now"] = c.Now
+	if users := c.Users(); users != nil && s["users"] == nil {
+		s["users"] = users
+	}
 	return s
 }
 

@@ -30,7 +30,7 @@ run "each_rule_warns_in_its_own_check" {
     error_message = "The warning names the key, its name and project, and why: ${local.check_messages["owner_without_access"]}"
   }
   assert {
-    condition     = output.summary == tomap({ expired = 0, expiring_soon = 0, idle = 0, never_used = 0, no_expiry = 1, owner_without_access = 1, too_many_admin_keys = 0, too_old = 0, user_owned = 1 }) && !output.passed
+    condition     = output.summary == tomap({ archived_project_key = 0, expired = 0, expiring_soon = 0, idle = 0, never_used = 0, no_expiry = 1, owner_without_access = 1, service_account_owner = 0, too_many_admin_keys = 0, too_many_keys_per_owner = 0, too_many_org_owners = 0, too_old = 0, user_owned = 1 }) && !output.passed
     error_message = "The summary counts every enabled rule."
   }
 }
@@ -61,6 +61,29 @@ run "the_organization_finding_has_no_key_part" {
   assert {
     condition     = local.check_messages["too_many_admin_keys"] == "Key hygiene rule too_many_admin_keys has 1 finding(s):\n- too_many_admin_keys: 1 admin keys, more than max_admin_keys = 0"
     error_message = local.check_messages["too_many_admin_keys"]
+  }
+}
+
+run "the_organization_owners_finding_names_them" {
+  command         = plan
+  expect_failures = [check.too_many_org_owners, check.owner_without_access]
+
+  variables {
+    rules          = ["too_many_org_owners", "owner_without_access"]
+    max_org_owners = 0
+    # As data.openai_users lists them: attributes beyond id, name, email and
+    # role are dropped by the input's type.
+    users = [{ id = "user_2", name = "Grace Hopper", email = "grace@example.com", role = "owner", added_at = 1700000000, is_service_account = false }]
+  }
+
+  assert {
+    condition     = local.check_messages["too_many_org_owners"] == "Key hygiene rule too_many_org_owners has 1 finding(s):\n- too_many_org_owners: 1 organization owners, more than max_org_owners = 0: grace@example.com"
+    error_message = local.check_messages["too_many_org_owners"]
+  }
+  assert {
+    # Ada (user_1) owns key_admin but is not among the users.
+    condition     = [for f in output.findings : "${f.rule}/${coalesce(f.key_id, "-")}/${coalesce(f.kind, "-")}"] == ["owner_without_access/key_admin/admin", "owner_without_access/key_project/project", "too_many_org_owners/-/-"]
+    error_message = jsonencode(output.findings)
   }
 }
 
