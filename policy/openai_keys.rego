@@ -7,7 +7,45 @@
 #   settings, validation, boundaries, finding fields and detail texts. The
 #   case corpus in internal/hygiene/testdata/cases holds the engine, the
 #   module and this policy to the same answers (openai_keys_corpus_test.rego).
+#   The plan may come as it is, or as HCP Terraform, env0 (input.plan),
+#   Scalr (input.tfplan) or a Spacelift custom input
+#   (input.third_party_metadata.custom.openai) hand it.
 package openai.keys
+
+# ---------------------------------------------------------------------------
+# The plan, in whichever shape the platform hands it: the same result from
+# each. An input in none of them warns, never passes silently.
+
+_plan := input if _is_plan(input)
+
+else := input.plan if _is_plan(input.plan)
+
+else := input.tfplan if _is_plan(input.tfplan)
+
+else := input.third_party_metadata.custom.openai if _is_plan(input.third_party_metadata.custom.openai)
+
+# A plan's JSON has its format version; the trimmed plan of a Spacelift
+# custom input may have only its time and prior state.
+_is_plan(doc) if {
+	is_object(doc)
+	some name in ["format_version", "prior_state", "timestamp"]
+	object.get(doc, name, null) != null
+}
+
+_has_plan if _plan
+
+warn contains concat("", [
+	"openai.keys: the input is not a plan's JSON (terraform show -json), nor one under plan (HCP Terraform, env0), ",
+	"tfplan (Scalr) or third_party_metadata.custom.openai (a Spacelift custom input): no key was checked",
+]) if not _has_plan
+
+warn contains concat("", [
+	"openai.keys: the plan reads no openai_api_keys, openai_admin_api_keys or openai_project_api_keys data source: ",
+	"no key was checked. Read one in the configuration: its keys are in the plan's prior_state",
+]) if {
+	_has_plan
+	count(_data_sources) == 0
+}
 
 # The rule names are the interface shared with the engine and the module.
 rule_names := {
@@ -67,11 +105,20 @@ _defaults := object.union(_day_defaults, {
 	"exceptions": {},
 })
 
-# data.openai_keys and each of its fields are optional; a null field means the
-# default, so the module's settings can be passed as they are.
+# The settings: data.openai_keys when it is given; else the plan's own
+# hygiene_settings output, which examples/compliance passes to the module
+# too, so that platforms without data documents (Spacelift) judge by the
+# module's settings. Each field is optional; a null field means the default.
 default _given := {}
 
 _given := data.openai_keys if is_object(data.openai_keys)
+
+else := _plan.planned_values.outputs.hygiene_settings.value if {
+	not _settings_in_data
+	is_object(_plan.planned_values.outputs.hygiene_settings.value)
+}
+
+_settings_in_data if data.openai_keys != null
 
 # The settings in force, defaults filled in.
 settings[name] := value if {
@@ -93,7 +140,7 @@ _day_ns := (24 * 3600) * 1000000000
 
 _now_text := settings.now if settings.now != null
 
-else := input.timestamp
+else := _plan.timestamp
 
 _now_ns := time.parse_rfc3339_ns(_now_text)
 
@@ -115,7 +162,7 @@ _source_rank := {
 # down. They are named level by level rather than found by walk, which would
 # visit every attribute of every key: several times the cost of the rules
 # for tens of thousands of keys.
-_root := input.prior_state.values.root_module
+_root := _plan.prior_state.values.root_module
 
 _modules contains _root
 
@@ -627,14 +674,15 @@ settings_errors contains sprintf(`now = %s: must be an RFC 3339 time such as "20
 	not _rfc3339(settings.now)
 }
 
-settings_errors contains "the input has no RFC 3339 timestamp: give the policy the JSON of a plan (terraform show -json PLAN)" if {
+settings_errors contains "the plan has no RFC 3339 timestamp: give the policy the JSON of a plan (terraform show -json PLAN), or set now" if {
+	_has_plan
 	settings.now == null
 	not _has_timestamp
 }
 
 # Apart: OPA binds a function's argument before it negates the call, so
-# "not _rfc3339(input.timestamp)" would be undefined, not true, without one.
-_has_timestamp if _rfc3339(input.timestamp)
+# "not _rfc3339(_plan.timestamp)" would be undefined, not true, without one.
+_has_timestamp if _rfc3339(_plan.timestamp)
 
 _rfc3339(text) if {
 	is_string(text)

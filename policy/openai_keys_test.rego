@@ -120,7 +120,52 @@ test_now_setting_wins_over_the_plan_timestamp if {
 
 test_input_without_timestamp_denies if {
 	plan := object.remove(_plan([_admin_key]), ["timestamp"])
-	"openai.keys settings: the input has no RFC 3339 timestamp: give the policy the JSON of a plan (terraform show -json PLAN)" in keys.deny with input as plan
+	"openai.keys settings: the plan has no RFC 3339 timestamp: give the policy the JSON of a plan (terraform show -json PLAN), or set now" in keys.deny with input as plan
+}
+
+# --- the plan's shape: as it is, or as each platform hands it ---------------------------
+
+_stale_plan := _plan([object.union(_project_key, {"owner_project_access": "inactive", "owner": _user})])
+
+_results := {"findings": keys.findings, "deny": keys.deny, "warn": keys.warn}
+
+test_every_platform_shape_gives_the_raw_plan_results if {
+	raw := _results with input as _stale_plan with data.openai_keys as {"enforce": ["user_owned"]}
+	count(raw.findings) == 2
+	count(raw.deny) == 1
+	every shape in [
+		{"plan": _stale_plan, "run": {"id": "run-abc"}}, # HCP Terraform, env0
+		{"tfplan": _stale_plan, "tfrun": {"id": "run-abc"}}, # Scalr
+		# A Spacelift custom input, trimmed to what the policy reads.
+		{"terraform": {"resource_changes": []}, "third_party_metadata": {"custom": {"openai": {
+			"timestamp": _stale_plan.timestamp,
+			"prior_state": _stale_plan.prior_state,
+		}}}},
+	] {
+		raw == _results with input as shape with data.openai_keys as {"enforce": ["user_owned"]}
+	}
+}
+
+test_an_input_of_unknown_shape_warns if {
+	results := _results with input as {"resource_changes": [], "terraform_version": "1.11.4"}
+	results.findings == set()
+	results.deny == set()
+	results.warn == {"openai.keys: the input is not a plan's JSON (terraform show -json), nor one under plan (HCP Terraform, env0), tfplan (Scalr) or third_party_metadata.custom.openai (a Spacelift custom input): no key was checked"}
+}
+
+test_a_plan_without_key_data_sources_warns if {
+	plan := _plan_at(_now, {"resources": [_data_source("openai_projects", "all", {"projects": [], "ids": []})]})
+	keys.warn == {"openai.keys: the plan reads no openai_api_keys, openai_admin_api_keys or openai_project_api_keys data source: no key was checked. Read one in the configuration: its keys are in the plan's prior_state"} with input as plan
+}
+
+# Without a data document, the settings are the plan's hygiene_settings
+# output, as examples/compliance exports them; a data document wins.
+test_settings_from_the_plan_output if {
+	plan := object.union(_stale_plan, {"planned_values": {"outputs": {"hygiene_settings": {"sensitive": false, "value": {"rules": ["user_owned"], "enforce": ["user_owned"]}}}}})
+	keys.deny == {"user_owned: key_p (prod-backend) in project Production: owned by user grace@example.com"} with input as plan
+	count(keys.deny) == 0 with input as plan with data.openai_keys as {"rules": ["owner_without_access"]}
+	inside := {"plan": plan, "run": {}}
+	keys.settings.enforce == ["user_owned"] with input as inside
 }
 
 # --- deny, warn and their messages ---------------------------------------------------
@@ -154,8 +199,8 @@ test_too_many_org_owners_message if {
 		{"id": "user_1", "email": "grace@example.com", "role": "owner"},
 		{"id": "user_2", "name": "Ada Lovelace", "role": "owner"},
 	]})]})
-	keys.warn == {"too_many_org_owners: 2 organization owners, more than max_org_owners = 1: Ada Lovelace, grace@example.com"} with input as plan
-		with data.openai_keys as {"max_org_owners": 1}
+	warn := keys.warn with input as plan with data.openai_keys as {"max_org_owners": 1}
+	{m | some m in warn; startswith(m, "too_many_org_owners")} == {"too_many_org_owners: 2 organization owners, more than max_org_owners = 1: Ada Lovelace, grace@example.com"}
 	keys.deny == {"too_many_org_owners: 2 organization owners, more than max_org_owners = 1: Ada Lovelace, grace@example.com"} with input as plan
 		with data.openai_keys as {"max_org_owners": 1, "enforce": ["too_many_org_owners"]}
 }

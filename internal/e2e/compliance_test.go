@@ -26,29 +26,10 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 	terraform := terraformPath(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
-	root := repoRoot(t)
-	if _, err := os.Stat(filepath.Join(root, "modules", "key-hygiene")); err != nil {
+	if _, err := os.Stat(filepath.Join(repoRoot(t), "modules", "key-hygiene")); err != nil {
 		t.Fatalf("modules/key-hygiene, the implementation the policy is compared with, is missing: %v", err)
 	}
-	work := t.TempDir()
-	env := devProviderEnv(t, ctx, root, work)
-
-	srv := openaitest.NewServer(openaitest.Options{})
-	t.Cleanup(srv.Close)
-	srv.LoadSampleOrganization()
-
-	// The example with modules/ beside it, so "../../modules/key-hygiene"
-	// resolves as it does in the repository.
-	dir := filepath.Join(work, "examples", "compliance")
-	copyTree(t, filepath.Join(root, "examples", "compliance"), dir)
-	copyTree(t, filepath.Join(root, "modules"), filepath.Join(work, "modules"))
-
-	env = append(env, "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_BASE_URL="+srv.URL())
-	// terraform get installs local modules offline; terraform init would also
-	// try to install the provider from the registry.
-	run(t, ctx, dir, env, terraform, "get")
-	run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
-	plan := run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
+	plan := planExample(t, ctx, terraform, "compliance").plan
 
 	findings := assertSameFindings(t, ctx, opa, plan)
 	if len(findings) == 0 {
@@ -69,6 +50,47 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 		t.Fatalf("no admin key is owner_without_access's: the policy did not read openai_users from the plan?\n%s", strings.Join(findings, "\n"))
 	}
 	t.Logf("the module and the policy agree on %d findings, rules %v", len(findings), rulesOf(t, findings))
+}
+
+// example is a configuration of examples/, planned against the fake Admin
+// API's sample organization.
+type example struct {
+	// dir is the copy planned, with modules/ where the repository has it;
+	// env serves it the provider and the fake.
+	dir  string
+	env  []string
+	plan []byte
+}
+
+// planExample copies examples/<name> and modules/ into a work directory, so
+// that the example's relative module source resolves as in the repository,
+// and plans it with the real terraform against the fake's sample
+// organization, offline: terraform get installs the local module, and the
+// provider comes through dev_overrides.
+func planExample(t *testing.T, ctx context.Context, terraform, name string) example {
+	t.Helper()
+	root := repoRoot(t)
+	work := t.TempDir()
+	env := append(sampleOrganizationEnv(t, ctx, work), "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey)
+
+	dir := filepath.Join(work, "examples", filepath.FromSlash(name))
+	copyTree(t, filepath.Join(root, "examples", filepath.FromSlash(name)), dir)
+	copyTree(t, filepath.Join(root, "modules"), filepath.Join(work, "modules"))
+
+	run(t, ctx, dir, env, terraform, "get")
+	run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
+	return example{dir: dir, env: env, plan: run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")}
+}
+
+// sampleOrganizationEnv serves the fake Admin API's sample organization
+// until the test ends, and returns the environment that points terraform at
+// it, with the provider built into work: everything but the admin key.
+func sampleOrganizationEnv(t *testing.T, ctx context.Context, work string) []string {
+	t.Helper()
+	srv := openaitest.NewServer(openaitest.Options{})
+	t.Cleanup(srv.Close)
+	srv.LoadSampleOrganization()
+	return append(devProviderEnv(t, ctx, repoRoot(t), work), "OPENAI_BASE_URL="+srv.URL())
 }
 
 // terraformPath is the terraform the acceptance tests use; without one, and

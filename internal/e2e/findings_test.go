@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -74,41 +73,15 @@ func planOutput(plan []byte, name string) (json.RawMessage, error) {
 
 // policyFindings evaluates data.openai.keys.findings on a plan's JSON with
 // the given settings (the module's, as {"openai_keys": settings}).
-func policyFindings(ctx context.Context, opa, policyDir string, plan []byte, settings json.RawMessage, work string) (json.RawMessage, error) {
-	planFile := filepath.Join(work, "plan.json")
-	settingsFile := filepath.Join(work, "settings.json")
-	if err := os.WriteFile(planFile, plan, 0o600); err != nil {
-		return nil, err
+func policyFindings(t *testing.T, ctx context.Context, opa, policyDir string, plan []byte, settings json.RawMessage) json.RawMessage {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(file, marshal(t, map[string]json.RawMessage{"openai_keys": settings}), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	wrapped, err := json.Marshal(map[string]json.RawMessage{"openai_keys": settings})
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(settingsFile, wrapped, 0o600); err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, opa, "eval", "-f", "json", "-d", policyDir, "-d", settingsFile, "-i", planFile,
-		"data.openai.keys.findings")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("opa eval: %w\n%s", err, stderr.String())
-	}
-	var result struct {
-		Result []struct {
-			Expressions []struct {
-				Value json.RawMessage `json:"value"`
-			} `json:"expressions"`
-		} `json:"result"`
-	}
-	if err := json.Unmarshal(out, &result); err != nil {
-		return nil, fmt.Errorf("decode the output of opa eval: %w\n%s", err, out)
-	}
-	if len(result.Result) != 1 || len(result.Result[0].Expressions) != 1 {
-		return nil, fmt.Errorf("data.openai.keys.findings is undefined: is policy/ loaded? opa eval printed:\n%s", out)
-	}
-	return result.Result[0].Expressions[0].Value, nil
+	var findings json.RawMessage
+	evalQuery(t, ctx, opa, []string{"-d", policyDir, "-d", file}, plan, "data.openai.keys.findings", &findings)
+	return findings
 }
 
 // canonicalFindings decodes a list (or set) of findings into one canonical
@@ -211,10 +184,7 @@ func assertSameFindings(t *testing.T, ctx context.Context, opa string, plan []by
 	if err != nil {
 		t.Fatal(err)
 	}
-	policyRaw, err := policyFindings(ctx, opa, filepath.Join(repoRoot(t), "policy"), plan, settings, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	policyRaw := policyFindings(t, ctx, opa, filepath.Join(repoRoot(t), "policy"), plan, settings)
 	module, err := canonicalFindings(moduleRaw)
 	if err != nil {
 		t.Fatalf("the module's findings output: %v", err)
