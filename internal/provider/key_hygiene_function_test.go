@@ -30,11 +30,12 @@ func functionKeys(f *accFixture) {
 	})
 }
 
-func findingCheck(rule, keyID, keyName, owner, detail string) knownvalue.Check {
+// findingCheck is a finding of Ada's admin key, key_ada, named after her.
+func findingCheck(rule, detail string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"rule": knownvalue.StringExact(rule), "key_id": knownvalue.StringExact(keyID), "kind": knownvalue.StringExact("admin"),
-		"key_name": knownvalue.StringExact(keyName), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),
-		"owner": knownvalue.StringExact(owner), "detail": knownvalue.StringExact(detail),
+		"rule": knownvalue.StringExact(rule), "key_id": knownvalue.StringExact("key_ada"), "kind": knownvalue.StringExact("admin"),
+		"key_name": knownvalue.StringExact("Ada Lovelace"), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),
+		"owner": knownvalue.StringExact("Ada Lovelace"), "detail": knownvalue.StringExact(detail),
 	})
 }
 
@@ -45,9 +46,9 @@ func TestAccKeyHygieneFunction(t *testing.T) {
 	grace, email, owner := "Grace Hopper", "grace@example.com", "owner"
 	f.srv.SetUsers([]openaitest.User{{ID: "user_2", Name: &grace, Email: &email, Role: &owner, AddedAt: 1700000000}})
 	ada := []knownvalue.Check{
-		findingCheck("never_used", "key_ada", "Ada Lovelace", "Ada Lovelace", "never used; created 2026-01-01, more than 7 days before 2026-11-28"),
-		findingCheck("no_expiry", "key_ada", "Ada Lovelace", "Ada Lovelace", "admin key with no expiry date"),
-		findingCheck("user_owned", "key_ada", "Ada Lovelace", "Ada Lovelace", "owned by user Ada Lovelace"),
+		findingCheck("never_used", "never used; created 2026-01-01, more than 7 days before 2026-11-28"),
+		findingCheck("no_expiry", "admin key with no expiry date"),
+		findingCheck("user_owned", "owned by user Ada Lovelace"),
 	}
 	summary := func(extra map[string]int64) knownvalue.Check {
 		counts := map[string]int64{"archived_project_key": 0, "expired": 0, "expiring_soon": 0, "idle": 0, "never_used": 1, "no_expiry": 1,
@@ -116,7 +117,7 @@ output "users" {
 					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("key_ada")}),
 				})),
 				statecheck.ExpectKnownOutputValue("users", knownvalue.ListExact([]knownvalue.Check{
-					findingCheck("owner_without_access", "key_ada", "Ada Lovelace", "Ada Lovelace", "owner Ada Lovelace is not a user of the organization"),
+					findingCheck("owner_without_access", "owner Ada Lovelace is not a user of the organization"),
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"rule": knownvalue.StringExact("too_many_org_owners"), "key_id": knownvalue.Null(), "kind": knownvalue.Null(),
 						"key_name": knownvalue.Null(), "project_id": knownvalue.Null(), "project_name": knownvalue.Null(),

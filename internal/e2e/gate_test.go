@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// conftestPath is the Conftest binary make test exports; without it the
+// test skips.
+func conftestPath(t *testing.T) string {
+	t.Helper()
+	conftest := os.Getenv("CONFTEST_PATH")
+	if conftest == "" {
+		t.Skip("CONFTEST_PATH is not set: run `make test`, or set CONFTEST_PATH=$(scripts/conftest-path)")
+	}
+	return conftest
+}
+
+// TestKeyHygieneGate runs examples/ci/key-hygiene-gate, the CI job's gate,
+// as the GitHub and GitLab examples run it: on examples/ci/terraform, whose
+// policy settings enforce rules the sample organization breaks, and on the
+// demo's examples/compliance, which enforces only a rule it passes. Each
+// time Conftest's SARIF 2.1.0 has an error result per denied message and a
+// warning per other message, each at the configuration's first line; its
+// JUnit a failed test case per message; the summary a row per rule; and the
+// gate fails the job exactly when something is denied.
+func TestKeyHygieneGate(t *testing.T) {
+	opa := opaPath(t)
+	conftest := conftestPath(t)
+	terraform := terraformPath(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	root := repoRoot(t)
+
+	for _, tc := range []struct {
+		example  string
+		denied   bool
+		enforced string // a summary row the gate must write
+	}{
+		{"ci/terraform", true, "| `owner_without_access` | 3 | **deny** |"},
+		{"compliance", false, "| `too_many_admin_keys` | 0 | pass |"},
+	} {
+		t.Run(tc.example, func(t *testing.T) {
+			ex := planExample(t, ctx, terraform, tc.example)
+			want := evaluate(t, ctx, opa, []string{"-d", filepath.Join(root, "policy", "openai_keys.rego")}, ex.plan, "data.openai.keys")
+			if tc.denied != (len(want.Deny) > 0) || len(want.Warn) == 0 {
+				t.Fatalf("%s: %d deny and %d warn messages on the plan; the case needs denied = %v and warnings",
+					tc.example, len(want.Deny), len(want.Warn), tc.denied)
+			}
+
+			reports := filepath.Join(t.TempDir(), "reports")
+			summary := filepath.Join(t.TempDir(), "step-summary.md")
+			uri := "infra/openai-keys/main.tf"
+			gate := exec.CommandContext(ctx, filepath.Join(root, "examples", "ci", "key-hygiene-gate"), ex.dir)
+			gate.Env = append(append(os.Environ(), ex.env...),
+				"TERRAFORM="+terraform, "CONFTEST="+conftest, "OPA="+opa, "POLICY_DIR="+filepath.Join(root, "policy"),
+				"REPORTS_DIR="+reports, "SARIF_URI="+uri, "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github")
+			var log bytes.Buffer
+			gate.Stdout, gate.Stderr = &log, &log
+			code := 0
+			var exit *exec.ExitError
+			if err := gate.Run(); errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.denied]; code != want {
+				t.Fatalf("the gate exited %d, want %d\n%s", code, want, log.String())
+			}
+			// The github output annotates the run with every message.
+			if n := strings.Count(log.String(), "::error file=plan.json"); n != len(want.Deny) {
+				t.Errorf("%d error annotations, want %d", n, len(want.Deny))
+			}
+			if n := strings.Count(log.String(), "::warning file=plan.json"); n != len(want.Warn) {
+				t.Errorf("%d warning annotations, want %d", n, len(want.Warn))
+			}
+
+			checkSARIF(t, filepath.Join(reports, "openai-keys.sarif"), uri, want)
+			checkJUnit(t, filepath.Join(reports, "openai-keys.junit.xml"), len(want.Deny)+len(want.Warn))
+
+			var conftestJSON []struct {
+				Failures []struct{ Msg string } `json:"failures"`
+				Warnings []struct{ Msg string } `json:"warnings"`
+			}
+			readJSON(t, filepath.Join(reports, "openai-keys.json"), &conftestJSON)
+			if len(conftestJSON) != 1 || len(conftestJSON[0].Failures) != len(want.Deny) || len(conftestJSON[0].Warnings) != len(want.Warn) {
+				t.Errorf("Conftest's JSON: %+v, want one file with %d failures and %d warnings", conftestJSON, len(want.Deny), len(want.Warn))
+			}
+
+			md, err := os.ReadFile(filepath.Join(reports, "summary.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(md, []byte(tc.enforced)) {
+				t.Errorf("summary.md lacks the row %q:\n%s", tc.enforced, md)
+			}
+			if step, err := os.ReadFile(summary); err != nil || !bytes.Equal(step, md) {
+				t.Errorf("GITHUB_STEP_SUMMARY holds %q (%v), want summary.md", step, err)
+			}
+		})
+	}
+}
+
+// checkSARIF holds a SARIF report to the policy's messages: version 2.1.0,
+// an error per denied message and a warning per other one, with their texts,
+// each located at line 1 of uri, as GitHub code scanning requires a line.
+func checkSARIF(t *testing.T, file, uri string, want results) {
+	t.Helper()
+	var sarif struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				Level   string `json:"level"`
+				Message struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	readJSON(t, file, &sarif)
+	if sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
+		t.Fatalf("SARIF version %q with %d runs, want 2.1.0 with one", sarif.Version, len(sarif.Runs))
+	}
+	byLevel := map[string][]string{}
+	for _, r := range sarif.Runs[0].Results {
+		byLevel[r.Level] = append(byLevel[r.Level], r.Message.Text)
+		if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != uri || r.Locations[0].PhysicalLocation.Region.StartLine != 1 {
+			t.Errorf("result %q is located at %+v, want line 1 of %s", r.Message.Text, r.Locations, uri)
+		}
+	}
+	if !sameSet(byLevel["error"], want.Deny) {
+		t.Errorf("SARIF errors: %d, want one per denied message: %d", len(byLevel["error"]), len(want.Deny))
+	}
+	if !sameSet(byLevel["warning"], want.Warn) {
+		t.Errorf("SARIF warnings: %d, want one per other message: %d", len(byLevel["warning"]), len(want.Warn))
+	}
+}
+
+// checkJUnit counts the failed test cases of a JUnit report.
+func checkJUnit(t *testing.T, file string, want int) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Suites []struct {
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &suites); err != nil {
+		t.Fatalf("the JUnit report: %v\n%s", err, b)
+	}
+	failed := 0
+	for _, s := range suites.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				failed++
+			}
+		}
+	}
+	if failed != want {
+		t.Errorf("%d failed test cases in the JUnit report, want one per message: %d", failed, want)
+	}
+}
+
+func readJSON(t *testing.T, file string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v\n%.500s", filepath.Base(file), err, b)
+	}
+}
