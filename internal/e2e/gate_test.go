@@ -27,10 +27,11 @@ func conftestPath(t *testing.T) string {
 
 // TestKeyHygieneGate runs examples/ci/key-hygiene-gate, the CI job's gate,
 // as the GitHub and GitLab examples run it: on examples/ci/terraform, whose
-// policy settings enforce rules the sample organization breaks, and on the
-// demo's examples/compliance, which enforces only a rule it passes. Each
-// time Conftest's SARIF 2.1.0 has an error result per denied message and a
-// warning per other message, each at the configuration's first line; its
+// policy settings enforce rules the sample organization breaks; on the
+// demo's examples/compliance, which enforces only a rule it passes; and on
+// the demo with a settings file (Conftest's --data) enforcing user_owned.
+// Each time Conftest's SARIF 2.1.0 has an error result per denied message and
+// a warning per other message, each at the configuration's first line; its
 // JUnit a failed test case per message; the summary a row per rule; and the
 // gate fails the job exactly when something is denied.
 func TestKeyHygieneGate(t *testing.T) {
@@ -42,16 +43,30 @@ func TestKeyHygieneGate(t *testing.T) {
 	root := repoRoot(t)
 
 	for _, tc := range []struct {
-		example  string
+		name, example string
+		// settings, when set, is a data document for Conftest's --data:
+		// SETTINGS_FILE.
+		settings string
 		denied   bool
-		enforced string // a summary row the gate must write
+		row      string // a summary row the gate must write
 	}{
-		{"ci/terraform", true, "| `owner_without_access` | 3 | **deny** |"},
-		{"compliance", false, "| `too_many_admin_keys` | 0 | pass |"},
+		{"ci", "ci/terraform", "", true, "| `owner_without_access` | 3 | **deny** |"},
+		{"demo", "compliance", "", false, "| `too_many_admin_keys` | 0 | pass |"},
+		{"demo enforcing user_owned", "compliance", `{"openai_keys": {"enforce": ["user_owned"]}}`, true, "| `user_owned` | 7 | **deny** |"},
 	} {
-		t.Run(tc.example, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			ex := planExample(t, ctx, terraform, tc.example)
-			want := evaluate(t, ctx, opa, []string{"-d", filepath.Join(root, "policy", "openai_keys.rego")}, ex.plan, "data.openai.keys")
+			policyArgs := []string{"-d", filepath.Join(root, "policy", "openai_keys.rego")}
+			var settingsEnv []string
+			if tc.settings != "" {
+				file := filepath.Join(t.TempDir(), "openai_keys.json")
+				if err := os.WriteFile(file, []byte(tc.settings), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				policyArgs = append(policyArgs, "-d", file)
+				settingsEnv = []string{"SETTINGS_FILE=" + file}
+			}
+			want := evaluate(t, ctx, opa, policyArgs, ex.plan, "data.openai.keys")
 			if tc.denied != (len(want.Deny) > 0) || len(want.Warn) == 0 {
 				t.Fatalf("%s: %d deny and %d warn messages on the plan; the case needs denied = %v and warnings",
 					tc.example, len(want.Deny), len(want.Warn), tc.denied)
@@ -61,7 +76,7 @@ func TestKeyHygieneGate(t *testing.T) {
 			summary := filepath.Join(t.TempDir(), "step-summary.md")
 			uri := "infra/openai-keys/main.tf"
 			gate := exec.CommandContext(ctx, filepath.Join(root, "examples", "ci", "key-hygiene-gate"), ex.dir)
-			gate.Env = append(append(os.Environ(), ex.env...),
+			gate.Env = append(append(append(os.Environ(), ex.env...), settingsEnv...),
 				"TERRAFORM="+terraform, "CONFTEST="+conftest, "OPA="+opa, "POLICY_DIR="+filepath.Join(root, "policy"),
 				"REPORTS_DIR="+reports, "SARIF_URI="+uri, "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github")
 			var log bytes.Buffer
@@ -100,8 +115,8 @@ func TestKeyHygieneGate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Contains(md, []byte(tc.enforced)) {
-				t.Errorf("summary.md lacks the row %q:\n%s", tc.enforced, md)
+			if !bytes.Contains(md, []byte(tc.row)) {
+				t.Errorf("summary.md lacks the row %q:\n%s", tc.row, md)
 			}
 			if step, err := os.ReadFile(summary); err != nil || !bytes.Equal(step, md) {
 				t.Errorf("GITHUB_STEP_SUMMARY holds %q (%v), want summary.md", step, err)
