@@ -168,6 +168,25 @@ test_settings_from_the_plan_output if {
 	keys.settings.enforce == ["user_owned"] with input as inside
 }
 
+# A Spacelift custom input trimmed to what the policy reads carries the
+# settings in the plan's output: Spacelift has no data documents.
+test_settings_from_a_trimmed_spacelift_input if {
+	custom := {
+		"timestamp": _stale_plan.timestamp,
+		"prior_state": _stale_plan.prior_state,
+		"planned_values": {"outputs": {"hygiene_settings": {"sensitive": false, "value": {"enforce": ["owner_without_access"]}}}},
+	}
+	keys.deny == {"owner_without_access: key_p (prod-backend) in project Production: owner grace@example.com no longer has access to project Production"} with input as {"third_party_metadata": {"custom": {"openai": custom}}}
+}
+
+# An output known only at apply has no value in the plan: the settings are
+# refused, not replaced by the defaults.
+test_settings_output_unknown_at_plan_time_denies if {
+	plan := object.union(_stale_plan, {"planned_values": {"outputs": {"hygiene_settings": {"sensitive": false}}}})
+	"openai.keys settings: the plan's hygiene_settings output has no value known at plan time, so its settings cannot be read: give it values known at plan time, or pass the settings as data.openai_keys" in keys.deny with input as plan
+	count(keys.settings_errors) == 0 with input as plan with data.openai_keys as {}
+}
+
 # --- deny, warn and their messages ---------------------------------------------------
 
 test_enforce_denies_and_the_rest_warns if {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
 // conftestPath is the Conftest binary make test exports; without it the
@@ -47,12 +49,12 @@ func TestKeyHygieneGate(t *testing.T) {
 		// settings, when set, is a data document for Conftest's --data:
 		// SETTINGS_FILE.
 		settings string
-		denied   bool
+		denies   int    // the denied messages, as the CI guide counts them
 		row      string // a summary row the gate must write
 	}{
-		{"ci", "ci/terraform", "", true, "| `owner_without_access` | 3 | **deny** |"},
-		{"demo", "compliance", "", false, "| `too_many_admin_keys` | 0 | pass |"},
-		{"demo enforcing user_owned", "compliance", `{"openai_keys": {"enforce": ["user_owned"]}}`, true, "| `user_owned` | 7 | **deny** |"},
+		{"ci", "ci/terraform", "", 3, "| `owner_without_access` | 3 | **deny** |"},
+		{"demo", "compliance", "", 0, "| `too_many_admin_keys` | 0 | pass |"},
+		{"demo enforcing user_owned", "compliance", `{"openai_keys": {"enforce": ["user_owned"]}}`, 7, "| `user_owned` | 7 | **deny** |"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ex := planExample(t, ctx, terraform, tc.example)
@@ -67,35 +69,25 @@ func TestKeyHygieneGate(t *testing.T) {
 				settingsEnv = []string{"SETTINGS_FILE=" + file}
 			}
 			want := evaluate(t, ctx, opa, policyArgs, ex.plan, "data.openai.keys")
-			if tc.denied != (len(want.Deny) > 0) || len(want.Warn) == 0 {
-				t.Fatalf("%s: %d deny and %d warn messages on the plan; the case needs denied = %v and warnings",
-					tc.example, len(want.Deny), len(want.Warn), tc.denied)
+			if len(want.Deny) != tc.denies || len(want.Warn) == 0 {
+				t.Fatalf("%s: %d deny and %d warn messages on the plan, want %d and some",
+					tc.example, len(want.Deny), len(want.Warn), tc.denies)
 			}
 
 			reports := filepath.Join(t.TempDir(), "reports")
 			summary := filepath.Join(t.TempDir(), "step-summary.md")
 			uri := "infra/openai-keys/main.tf"
-			gate := exec.CommandContext(ctx, filepath.Join(root, "examples", "ci", "key-hygiene-gate"), ex.dir)
-			gate.Env = append(append(append(os.Environ(), ex.env...), settingsEnv...),
+			code, log := runGate(t, ctx, ex.dir, append(append(ex.env, settingsEnv...),
 				"TERRAFORM="+terraform, "CONFTEST="+conftest, "OPA="+opa, "POLICY_DIR="+filepath.Join(root, "policy"),
-				"REPORTS_DIR="+reports, "SARIF_URI="+uri, "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github")
-			var log bytes.Buffer
-			gate.Stdout, gate.Stderr = &log, &log
-			code := 0
-			var exit *exec.ExitError
-			if err := gate.Run(); errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if want := map[bool]int{true: 1, false: 0}[tc.denied]; code != want {
-				t.Fatalf("the gate exited %d, want %d\n%s", code, want, log.String())
+				"REPORTS_DIR="+reports, "SARIF_URI="+uri, "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github"))
+			if want := min(tc.denies, 1); code != want {
+				t.Fatalf("the gate exited %d, want %d\n%s", code, want, log)
 			}
 			// The github output annotates the run with every message.
-			if n := strings.Count(log.String(), "::error file=plan.json"); n != len(want.Deny) {
+			if n := strings.Count(log, "::error file=plan.json"); n != len(want.Deny) {
 				t.Errorf("%d error annotations, want %d", n, len(want.Deny))
 			}
-			if n := strings.Count(log.String(), "::warning file=plan.json"); n != len(want.Warn) {
+			if n := strings.Count(log, "::warning file=plan.json"); n != len(want.Warn) {
 				t.Errorf("%d warning annotations, want %d", n, len(want.Warn))
 			}
 
@@ -123,6 +115,80 @@ func TestKeyHygieneGate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeyHygieneGateThatCannotRunFails: a gate that checked no key, or whose
+// Conftest failed for another reason than a denial, exits 2, never 0 or the
+// 1 of a denial.
+func TestKeyHygieneGateThatCannotRunFails(t *testing.T) {
+	opa := opaPath(t)
+	conftest := conftestPath(t)
+	terraform := terraformPath(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	root := repoRoot(t)
+	work := t.TempDir()
+	env := append(sampleOrganizationEnv(t, ctx, work), "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey,
+		"TERRAFORM="+terraform, "CONFTEST="+conftest, "OPA="+opa, "POLICY_DIR="+filepath.Join(root, "policy"),
+		"REPORTS_DIR="+filepath.Join(work, "reports"))
+
+	// A configuration that reads projects, and no key.
+	noKeys := filepath.Join(work, "no-keys")
+	if err := os.MkdirAll(noKeys, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := "terraform {\n  required_providers {\n    openai = { source = \"keycensus/openai\" }\n  }\n}\n\n" +
+		"data \"openai_projects\" \"all\" {}\n\noutput \"projects\" { value = length(data.openai_projects.all.ids) }\n"
+	if err := os.WriteFile(filepath.Join(noKeys, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(work, "broken.json")
+	if err := os.WriteFile(broken, []byte(`{"openai_keys": `), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	demo := planExample(t, ctx, terraform, "compliance")
+
+	for _, tc := range []struct {
+		name, dir string
+		env       []string
+		says      string
+	}{
+		{"no key data source", noKeys, env, "the policy checked no key"},
+		{"a settings file that is no JSON", demo.dir, append(append(env, demo.env...), "SETTINGS_FILE="+broken), "Conftest could not evaluate the policy"},
+		{"no configuration", "", env, "usage: key-hygiene-gate DIR"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var args []string
+			if tc.dir != "" {
+				args = []string{tc.dir}
+			}
+			code, log := runGate(t, ctx, "", tc.env, args...)
+			if code != 2 || !strings.Contains(log, tc.says) {
+				t.Fatalf("the gate exited %d, want 2 saying %q:\n%s", code, tc.says, log)
+			}
+		})
+	}
+}
+
+// runGate runs examples/ci/key-hygiene-gate on dir (none when empty, or the
+// args given) with the environment plus env, and returns its exit code and
+// output.
+func runGate(t *testing.T, ctx context.Context, dir string, env []string, args ...string) (int, string) {
+	t.Helper()
+	if dir != "" {
+		args = append([]string{dir}, args...)
+	}
+	gate := exec.CommandContext(ctx, filepath.Join(repoRoot(t), "examples", "ci", "key-hygiene-gate"), args...)
+	gate.Env = append(os.Environ(), env...)
+	var log bytes.Buffer
+	gate.Stdout, gate.Stderr = &log, &log
+	var exit *exec.ExitError
+	if err := gate.Run(); errors.As(err, &exit) {
+		return exit.ExitCode(), log.String()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, log.String()
 }
 
 // checkSARIF holds a SARIF report to the policy's messages: version 2.1.0,

@@ -89,6 +89,22 @@ func TestPolicyOnEveryPlatform(t *testing.T) {
 		if !slices.Equal(enforce, []string{"user_owned"}) {
 			t.Errorf("with openai_keys/data.json in the policy set, enforce = %q, want [user_owned]", enforce)
 		}
+		// It replaces the plan's settings whole: user_owned alone denies.
+		var deny []string
+		evalQuery(t, ctx, opa, []string{"-b", set}, input, q0(queries, "mandatory"), &deny)
+		owned := 0
+		for _, f := range raw.Findings {
+			var finding struct{ Rule string }
+			if err := json.Unmarshal(f, &finding); err != nil {
+				t.Fatal(err)
+			}
+			if finding.Rule == "user_owned" {
+				owned++
+			}
+		}
+		if owned == 0 || len(deny) != owned {
+			t.Errorf("with openai_keys/data.json enforcing user_owned, the mandatory policy has %d messages, want one per user_owned finding: %d", len(deny), owned)
+		}
 	})
 
 	t.Run("env0", func(t *testing.T) {
@@ -151,6 +167,16 @@ func TestPolicyOnEveryPlatform(t *testing.T) {
 			t.Errorf("the Spacelift guide does not give the hook this test runs: %s", spaceliftHook)
 		}
 	})
+}
+
+// q0 is the query of the first policy at an enforcement level.
+func q0(policies []hclPolicy, level string) string {
+	for _, p := range policies {
+		if p.level == level {
+			return p.query
+		}
+	}
+	return "undefined"
 }
 
 // evaluate evaluates findings, deny and warn of the package at ref.

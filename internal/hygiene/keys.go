@@ -111,7 +111,7 @@ func parseKey(raw any) (Key, []string) {
 			accepted += " or null"
 		}
 		s, ok := v.(string)
-		t, err := time.Parse(time.RFC3339, s)
+		t, err := parseTime(s)
 		if !ok || err != nil {
 			bad(f.attr, v, accepted)
 			continue

@@ -1,7 +1,9 @@
 package hygiene
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"slices"
@@ -129,7 +131,7 @@ func ParseSettings(v any) (Settings, []string) {
 		problems = append(problems, "now is required: pass plantimestamp(), or an RFC 3339 time such as \"2026-11-28T12:00:00Z\"")
 	} else {
 		text, ok := now.(string)
-		t, err := time.Parse(time.RFC3339, text)
+		t, err := parseTime(text)
 		if !ok || err != nil {
 			bad(SettingNow, now, `must be an RFC 3339 time such as "2026-11-28T12:00:00Z": pass plantimestamp()`)
 		} else {
@@ -331,9 +333,32 @@ func parseExceptions(v any) (map[string]Exception, []string) {
 func exceptionEnd(until string) (time.Time, error) {
 	if dateOnly.MatchString(until) {
 		d, err := time.Parse(time.DateOnly, until)
+		if err == nil && !inRange(d) {
+			err = errOutOfRange
+		}
 		return d.Add(day), err
 	}
-	return time.Parse(time.RFC3339, until)
+	return parseTime(until)
+}
+
+// The instants a time may name: those of a signed 64-bit count of
+// nanoseconds since 1970, from 1677-09-21 to 2262-04-11, which is what the
+// policy's OPA can compare. Beyond them, a time is refused in both.
+var (
+	minTime       = time.Unix(0, math.MinInt64)
+	maxTime       = time.Unix(0, math.MaxInt64)
+	errOutOfRange = errors.New("out of the range of 64-bit nanoseconds since 1970")
+)
+
+func inRange(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }
+
+// parseTime parses an RFC 3339 time within the range the rules compare.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err == nil && !inRange(t) {
+		err = errOutOfRange
+	}
+	return t, err
 }
 
 // excepted says whether an active exception accepts rule's finding of id.

@@ -339,7 +339,7 @@ _user_listings := [user |
 
 _user_listing_ids := {user.id | some user in _user_listings}
 
-_users := null if _users_given == null
+_users := null if not is_array(_users_given)
 
 else := _user_listings if count(_user_listing_ids) == count(_user_listings)
 
@@ -668,6 +668,25 @@ settings_errors contains sprintf("settings = %s: must be an object of settings, 
 	data.openai_keys != null
 }
 
+# The plan's settings output, when it stands in for the data document, must
+# be known at plan time: else every rule would run at its default, and none
+# be enforced, without a word.
+settings_errors contains concat("", [
+	"the plan's hygiene_settings output has no value known at plan time, so its settings cannot be read: ",
+	"give it values known at plan time, or pass the settings as data.openai_keys",
+]) if {
+	not _settings_in_data
+	output := _plan.planned_values.outputs.hygiene_settings
+	object.get(output, "value", null) == null
+}
+
+settings_errors contains sprintf("the plan's hygiene_settings output = %s: must be an object of settings, such as { max_idle_days = 90 }", [_render(value)]) if {
+	not _settings_in_data
+	value := _plan.planned_values.outputs.hygiene_settings.value
+	value != null
+	not is_object(value)
+}
+
 settings_errors contains sprintf("%q is not a setting: the settings are %s", [name, concat(", ", _setting_names)]) if {
 	some name, _ in _given
 	not name in _setting_names
@@ -718,9 +737,11 @@ settings_errors contains sprintf("%s = %s: %s", [name, _render(value), accepted]
 	not _cap_value(value)
 }
 
+# Caps go up to 2^40, as the engine's do.
 _cap_value(n) if {
 	_whole_number(n)
 	n >= 0
+	n <= 1099511627776
 }
 
 settings_errors contains problem if {
