@@ -51,8 +51,6 @@ const (
 	KindProject = "project"
 )
 
-var kindAdmin = KindAdmin
-
 // day is D(1): the rules count days of 86,400 seconds.
 const day = 24 * time.Hour
 
@@ -222,8 +220,9 @@ func tooManyAdminKeys(keys []Key, s Settings) (Finding, bool) {
 	if n <= *s.MaxAdminKeys {
 		return Finding{}, false
 	}
+	kind := KindAdmin
 	return Finding{
-		Rule: RuleTooManyAdminKeys, Kind: &kindAdmin,
+		Rule: RuleTooManyAdminKeys, Kind: &kind,
 		Detail: fmt.Sprintf("%d admin keys, more than max_admin_keys = %d", n, *s.MaxAdminKeys),
 	}, true
 }
