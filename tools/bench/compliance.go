@@ -51,13 +51,7 @@ var complianceQueries = []struct{ name, query string }{
 	{"`deny` and `warn`: every message, as Conftest reads them", "[count(data.openai.keys.deny), count(data.openai.keys.warn)]"},
 }
 
-const complianceInventory = `
-terraform {
-  required_providers {
-    openai = { source = "keycensus/openai" }
-  }
-}
-provider "openai" {}
+const complianceInventory = requiredProviders + `provider "openai" {}
 data "openai_api_keys" "all" {}
 output "keys" { value = length(data.openai_api_keys.all.ids) }
 `
@@ -244,18 +238,4 @@ func secondsList(ds []time.Duration) string {
 		parts[i] = fmt.Sprintf("%.2f", d.Seconds())
 	}
 	return strings.Join(parts, ", ")
-}
-
-// runComplianceOnly measures only this section.
-func runComplianceOnly(ctx context.Context, terraform, opa string, runs int) (*complianceResult, error) {
-	work, cleanup, err := workDir()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	rc, err := setup(ctx, work)
-	if err != nil {
-		return nil, err
-	}
-	return complianceBench(ctx, terraform, opa, work, rc, runs)
 }

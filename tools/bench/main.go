@@ -94,35 +94,35 @@ func benchMain(ctx context.Context) error {
 		return errors.New("set TERRAFORM to a terraform binary (make bench does)")
 	}
 	if *orgOnly {
-		org, err := runOrganizationOnly(ctx, terraform, *runs)
-		if err != nil {
-			return err
-		}
-		section := org.section()
-		fmt.Print(section)
-		return rewriteSection(*out, orgHeading, section)
+		return onlySection(ctx, *out, orgHeading, func(work, rc string) (string, error) {
+			org, err := organizationBench(ctx, terraform, work, rc, *runs)
+			if err != nil {
+				return "", err
+			}
+			return org.section(), nil
+		})
 	}
 	opa := os.Getenv("OPA")
 	if opa == "" {
 		return errors.New("set OPA to an opa binary (make bench does)")
 	}
 	if *complianceOnly {
-		c, err := runComplianceOnly(ctx, terraform, opa, *runs)
-		if err != nil {
-			return err
-		}
-		section := c.section()
-		fmt.Print(section)
-		return rewriteSection(*out, complianceHeading, section)
+		return onlySection(ctx, *out, complianceHeading, func(work, rc string) (string, error) {
+			c, err := complianceBench(ctx, terraform, opa, work, rc, *runs)
+			if err != nil {
+				return "", err
+			}
+			return c.section(), nil
+		})
 	}
 	if *tfLimitersOnly {
-		sec, err := runTerraformLimitersOnly(ctx, terraform, *runs)
-		if err != nil {
-			return err
-		}
-		section := sec.markdown()
-		fmt.Print(section)
-		return rewriteSection(*out, terraformLimiterHeading, section)
+		return onlySection(ctx, *out, terraformLimiterHeading, func(work, rc string) (string, error) {
+			sec, err := terraformLimiterBench(ctx, terraform, work, rc, *runs)
+			if err != nil {
+				return "", err
+			}
+			return sec.markdown(), nil
+		})
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -249,18 +249,35 @@ func setup(ctx context.Context, work string) (string, error) {
 `, bin)), 0o644)
 }
 
-// runOrganizationOnly measures only the organization-wide inventory.
-func runOrganizationOnly(ctx context.Context, terraform string, runs int) (*orgResult, error) {
+// requiredProviders opens every configuration the bench plans: the provider
+// by the address dev_overrides serves.
+const requiredProviders = `
+terraform {
+  required_providers {
+    openai = { source = "keycensus/openai" }
+  }
+}
+`
+
+// onlySection measures one section of the report on its own, with the
+// provider built into a work directory of its own (rc is setup's CLI
+// configuration), prints it, and rewrites only that section of out.
+func onlySection(ctx context.Context, out, heading string, measure func(work, rc string) (string, error)) error {
 	work, cleanup, err := workDir()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer cleanup()
 	rc, err := setup(ctx, work)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return organizationBench(ctx, terraform, work, rc, runs)
+	section, err := measure(work, rc)
+	if err != nil {
+		return err
+	}
+	fmt.Print(section)
+	return rewriteSection(out, heading, section)
 }
 
 func run(ctx context.Context, terraform, opa string, sizes []int, runs int) (*results, error) {
@@ -400,13 +417,7 @@ func planSize(ctx context.Context, terraform, work, rc string, n, runs int) (siz
 	if err := os.MkdirAll(rssDir, 0o755); err != nil {
 		return s, err
 	}
-	config := `
-terraform {
-  required_providers {
-    openai = { source = "keycensus/openai" }
-  }
-}
-provider "openai" {}
+	config := requiredProviders + `provider "openai" {}
 data "openai_admin_api_keys" "all" {}
 output "keys" { value = length(data.openai_admin_api_keys.all.ids) }
 `

@@ -55,13 +55,7 @@ type orgPaced struct {
 	tooMany  int
 }
 
-const orgConfig = `
-terraform {
-  required_providers {
-    openai = { source = "keycensus/openai" }
-  }
-}
-variable "max_requests_per_minute" {
+const orgConfig = requiredProviders + `variable "max_requests_per_minute" {
   type    = number
   default = null
 }

@@ -58,13 +58,7 @@ type terraformLimiterSection struct {
 	results   []terraformLimiterResult
 }
 
-const terraformLimiterConfig = `
-terraform {
-  required_providers {
-    openai = { source = "keycensus/openai" }
-  }
-}
-provider "openai" {}
+const terraformLimiterConfig = requiredProviders + `provider "openai" {}
 data "openai_api_keys" "all" {
   include_archived_projects = true
 }
@@ -175,20 +169,6 @@ func (s *terraformLimiterSection) markdown() string {
 		}
 	}
 	return b.String()
-}
-
-// runTerraformLimitersOnly measures only this section.
-func runTerraformLimitersOnly(ctx context.Context, terraform string, runs int) (*terraformLimiterSection, error) {
-	work, cleanup, err := workDir()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	rc, err := setup(ctx, work)
-	if err != nil {
-		return nil, err
-	}
-	return terraformLimiterBench(ctx, terraform, work, rc, runs)
 }
 
 // met is yes or no for a judged row, and says so for one that is not.
