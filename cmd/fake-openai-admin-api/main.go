@@ -4,7 +4,10 @@
 //
 // Usage:
 //
-//	fake-openai-admin-api [-addr 127.0.0.1:0] [-keys N] [-rate-limit R] [-addr-file PATH] [-admin-key KEY]
+//	fake-openai-admin-api [-addr 127.0.0.1:0] [-keys N] [-rate-limit R] [-addr-file PATH] [-admin-key KEY] [-admin-keys-only]
+//
+// Its admin key listing holds every project's keys too, as the API describes
+// it; -admin-keys-only serves admin keys alone there.
 //
 // It logs the base URL to stderr, optionally writes it to -addr-file, and
 // serves until SIGINT or SIGTERM.
@@ -55,6 +58,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(baseUR
 	rate := fs.Int("rate-limit", 0, "admit at most `R` requests in any sliding minute, then answer 429 (0: unlimited)")
 	addrFile := fs.String("addr-file", "", "write the base URL to this `file` once listening")
 	adminKey := fs.String("admin-key", openaitest.DefaultAdminKey, "the only bearer `token` accepted")
+	adminKeysOnly := fs.Bool("admin-keys-only", false, "list admin keys alone under /organization/admin_api_keys, not every project's keys too as the API describes it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -75,7 +79,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(baseUR
 		return err
 	}
 
-	fake := openaitest.NewHandler(openaitest.Options{AdminKey: *adminKey, RateLimitPerMinute: *rate})
+	fake := openaitest.NewHandler(openaitest.Options{AdminKey: *adminKey, RateLimitPerMinute: *rate,
+		AdminListingHoldsProjectKeys: !*adminKeysOnly})
 	what := "the sample organisation"
 	if *keys > 0 {
 		fake.SeedAdminKeys(*keys)

@@ -74,8 +74,9 @@ func TestServesSampleOrganisation(t *testing.T) {
 		t.Fatalf("-addr-file holds %q (%v), want %q", written, err, baseURL)
 	}
 	status, body := getJSON(t, baseURL+"/organization/admin_api_keys", openaitest.DefaultAdminKey)
-	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 9 {
-		t.Fatalf("status %d, %d keys; want the 9 sample keys", status, len(data))
+	// As the API describes it, the admin key listing holds the project keys too.
+	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 9+10 {
+		t.Fatalf("status %d, %d keys; want the 9 sample admin keys and the 10 project keys", status, len(data))
 	}
 	status, body = getJSON(t, baseURL+"/organization/projects?include_archived=true", openaitest.DefaultAdminKey)
 	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 3 {
@@ -93,6 +94,17 @@ func TestServesSampleOrganisation(t *testing.T) {
 	}
 	if _, err := http.Get(baseURL + "/organization/projects"); err == nil {
 		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestAdminKeysOnly(t *testing.T) {
+	baseURL, stop, _ := start(t, "-admin-keys-only")
+	status, body := getJSON(t, baseURL+"/organization/admin_api_keys", openaitest.DefaultAdminKey)
+	if data, _ := body["data"].([]any); status != http.StatusOK || len(data) != 9 {
+		t.Fatalf("status %d, %d keys; want the 9 sample admin keys alone", status, len(data))
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package openaitest
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -132,5 +133,72 @@ func TestProjectKeyJSON(t *testing.T) {
 	}
 	if _, hasEmail := acct["email"]; hasEmail {
 		t.Errorf("service account owner has an email: %v", acct)
+	}
+}
+
+// With AdminListingHoldsProjectKeys, the admin key listing holds every key of
+// every project, archived ones included, in creation order among the admin
+// keys, each in the admin key's shape; without it, admin keys alone.
+func TestAdminListingHoldsProjectKeys(t *testing.T) {
+	admin := []AdminKey{
+		{ID: "key_admin1", RedactedValue: "sk-admin...aaaa", CreatedAt: 10, Owner: Owner{Type: "user", ID: "user_1", Role: "owner"}},
+		{ID: "key_admin2", RedactedValue: "sk-admin...bbbb", CreatedAt: 40, ExpiresAt: ptr(int64(99)), Owner: Owner{Type: "user", ID: "user_1", Role: "owner"}},
+	}
+	active := []ProjectKey{
+		{ID: "key_p1", Name: ptr("p1"), RedactedValue: "sk-proj-...cccc", CreatedAt: 20, LastUsedAt: ptr(int64(25)),
+			Owner: ProjectKeyOwner{Type: "user", ID: "user_2", Name: "Grace", Email: ptr("grace@example.com"), Role: "member", CreatedAt: 3}},
+	}
+	archived := []ProjectKey{
+		{ID: "key_p2", Name: ptr("p2"), RedactedValue: "sk-svcac...dddd", CreatedAt: 30, OwnerProjectAccess: "inactive",
+			Owner: ProjectKeyOwner{Type: "service_account", ID: "user-sa_1", Name: "bot", Role: "owner", CreatedAt: 4}},
+	}
+	load := func(s *Server) {
+		s.SetAdminKeys(admin)
+		s.SetProjects([]Project{{ID: "proj_a", CreatedAt: 1}, {ID: "proj_b", CreatedAt: 2, ArchivedAt: ptr(int64(5))}},
+			map[string][]ProjectKey{"proj_a": active, "proj_b": archived})
+	}
+
+	only := newServer(t, Options{})
+	load(only)
+	if got := listAll(t, only, "/organization/admin_api_keys", url.Values{"limit": {"1"}}); !slices.Equal(got, []string{"key_admin1", "key_admin2"}) {
+		t.Fatalf("admin keys only: listed %v", got)
+	}
+	if r := get(t, only, "/organization/admin_api_keys/key_p1", nil); r.status != http.StatusNotFound {
+		t.Errorf("admin keys only: a project key by id answered %d", r.status)
+	}
+
+	both := newServer(t, Options{AdminListingHoldsProjectKeys: true})
+	load(both)
+	want := []string{"key_admin1", "key_p1", "key_p2", "key_admin2"}
+	if got := listAll(t, both, "/organization/admin_api_keys", url.Values{"limit": {"1"}}); !slices.Equal(got, want) {
+		t.Fatalf("with project keys: listed %v, want %v", got, want)
+	}
+	if got := listAll(t, both, "/organization/admin_api_keys", url.Values{"limit": {"3"}, "order": {"desc"}}); !slices.Equal(got, []string{"key_admin2", "key_p2", "key_p1", "key_admin1"}) {
+		t.Fatalf("with project keys, desc: listed %v", got)
+	}
+	p := decodeList(t, get(t, both, "/organization/admin_api_keys", nil))
+	user, sa := object(t, p.Data[1]), object(t, p.Data[2])
+	if user["object"] != "organization.admin_api_key" || user["name"] != "p1" || user["redacted_value"] != "sk-proj-...cccc" ||
+		user["last_used_at"] != float64(25) || user["expires_at"] != nil || user["created_at"] != float64(20) {
+		t.Errorf("a user's project key as listed: %s", p.Data[1])
+	}
+	wantOwner := map[string]any{"type": "user", "object": "organization.user", "id": "user_2", "name": "Grace", "created_at": float64(3), "role": "member"}
+	if !maps.Equal(user["owner"].(map[string]any), wantOwner) {
+		t.Errorf("a user's project key's owner: %v, want %v (flat, no email)", user["owner"], wantOwner)
+	}
+	if o := sa["owner"].(map[string]any); o["type"] != "service_account" || o["object"] != "organization.service_account" || o["id"] != "user-sa_1" || o["role"] != "owner" {
+		t.Errorf("a service account's project key's owner: %v", o)
+	}
+	if r := get(t, both, "/organization/admin_api_keys/key_p2", nil); r.status != http.StatusOK || object(t, r.body)["id"] != "key_p2" {
+		t.Errorf("with project keys: a project key by id answered %d %s", r.status, r.body)
+	}
+	// The project's own listing is unchanged.
+	if got := listAll(t, both, "/organization/projects/proj_b/api_keys", url.Values{"owner_project_access": {"any"}}); !slices.Equal(got, []string{"key_p2"}) {
+		t.Errorf("proj_b's own listing: %v", got)
+	}
+	// A project added later joins the listing; one replaced leaves its old keys behind.
+	both.AddProject(Project{ID: "proj_a", CreatedAt: 1}, nil)
+	if got := listAll(t, both, "/organization/admin_api_keys", nil); !slices.Equal(got, []string{"key_admin1", "key_p2", "key_admin2"}) {
+		t.Errorf("after proj_a lost its keys: listed %v", got)
 	}
 }

@@ -275,6 +275,7 @@ func TestResponsesFollowTheSchema(t *testing.T) {
 			{"null list ids", Options{ListIDs: ListIDsNull}},
 			{"omitted list ids", Options{ListIDs: ListIDsOmitted}},
 			{"omitted null expires_at", Options{OmitNullExpiresAt: true}},
+			{"admin listing with project keys", Options{AdminListingHoldsProjectKeys: true}},
 		} {
 			for _, limit := range []int{100, 7} {
 				t.Run(fmt.Sprintf("%s/%s/limit %d", name, opts.name, limit), func(t *testing.T) {

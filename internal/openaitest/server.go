@@ -72,6 +72,16 @@ type Options struct {
 	// the reset is the time until the limiter is back to its initial state
 	// (an empty window, a full bucket), rounded up to the millisecond.
 	RateLimitHeaders bool
+	// AdminListingHoldsProjectKeys makes GET /organization/admin_api_keys
+	// (and GET /organization/admin_api_keys/{id}) serve every project's keys
+	// beside the admin keys, archived projects' included, as the API's
+	// published description says it does ("List all organization and project
+	// API keys") and as tools that run against the real API report: each is
+	// labelled organization.admin_api_key, keeps the id the project's own
+	// listing gives, has a flat owner (type, object, id, name, created_at,
+	// role; no email) and never expires. Without it the listing holds admin
+	// keys only, as the endpoint's name suggests.
+	AdminListingHoldsProjectKeys bool
 }
 
 // ListIDs is how list envelopes carry first_id and last_id.
@@ -97,7 +107,10 @@ type Server struct {
 	reqSeq atomic.Uint64
 	conns  atomic.Int64 // connections accepted
 
-	dataMu       sync.RWMutex
+	dataMu    sync.RWMutex
+	adminKeys []AdminKey // The organization's admin keys, by created_at.
+	// keys, keyJSON and keyIndex are the admin key listing as served, which
+	// may hold project keys too (Options.AdminListingHoldsProjectKeys).
 	keys         []AdminKey
 	keyJSON      [][]byte
 	keyIndex     map[string]int

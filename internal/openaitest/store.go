@@ -7,38 +7,70 @@ import (
 )
 
 // SetAdminKeys replaces the admin keys. They are served in ascending
-// created_at order, ties in the order given. Each key is encoded once here so
-// that listing 100,000 keys costs the fake little more than copying bytes.
-// Duplicate IDs panic: they would make paging ambiguous.
+// created_at order, ties in the order given. Duplicate IDs panic: they would
+// make paging ambiguous.
 func (s *Server) SetAdminKeys(keys []AdminKey) {
 	sorted := slices.Clone(keys)
 	slices.SortStableFunc(sorted, func(a, b AdminKey) int { return cmp.Compare(a.CreatedAt, b.CreatedAt) })
-	index := make(map[string]int, len(sorted))
-	for i := range sorted {
-		id := sorted[i].ID
+	s.dataMu.Lock()
+	defer s.dataMu.Unlock()
+	s.adminKeys = sorted
+	s.publishAdminListingLocked()
+}
+
+// publishAdminListingLocked rebuilds what GET /organization/admin_api_keys
+// serves: the admin keys, and with Options.AdminListingHoldsProjectKeys every
+// project's keys too, archived projects included, in ascending created_at
+// order (ties: admin keys first, then projects in order). Each entry is
+// encoded once here so that listing 100,000 keys costs the fake little more
+// than copying bytes. An id served twice panics.
+func (s *Server) publishAdminListingLocked() {
+	listed := s.adminKeys
+	if s.opts.AdminListingHoldsProjectKeys {
+		listed = slices.Clone(s.adminKeys)
+		for _, ps := range s.projects {
+			for i := range ps.keys {
+				listed = append(listed, projectKeyAsAdminKey(&ps.keys[i]))
+			}
+		}
+		slices.SortStableFunc(listed, func(a, b AdminKey) int { return cmp.Compare(a.CreatedAt, b.CreatedAt) })
+	}
+	index := make(map[string]int, len(listed))
+	for i := range listed {
+		id := listed[i].ID
 		if _, dup := index[id]; dup {
-			panic(fmt.Sprintf("openaitest: duplicate admin key id %q", id))
+			panic(fmt.Sprintf("openaitest: the admin key listing would hold the key id %q twice", id))
 		}
 		index[id] = i
 	}
 	// One buffer for all keys, sliced afterwards so no slice points into a
 	// buffer that a later append has outgrown.
-	buf := make([]byte, 0, len(sorted)*480)
-	ends := make([]int, len(sorted))
-	for i := range sorted {
-		k := &sorted[i]
+	buf := make([]byte, 0, len(listed)*480)
+	ends := make([]int, len(listed))
+	for i := range listed {
+		k := &listed[i]
 		buf = appendAdminKey(buf, k, encodeExtra(k.Extra), s.opts.OmitNullExpiresAt, shape{unknown: s.opts.UnknownFields})
 		ends[i] = len(buf)
 	}
-	enc := make([][]byte, len(sorted))
+	enc := make([][]byte, len(listed))
 	start := 0
 	for i, end := range ends {
 		enc[i] = buf[start:end:end]
 		start = end
 	}
-	s.dataMu.Lock()
-	defer s.dataMu.Unlock()
-	s.keys, s.keyJSON, s.keyIndex = sorted, enc, index
+	s.keys, s.keyJSON, s.keyIndex = listed, enc, index
+}
+
+// projectKeyAsAdminKey is a project key as the admin key listing shows it
+// when it holds project keys: labelled organization.admin_api_key, with the
+// project listing's id, a flat owner like an admin key's (no email), and no
+// expiry.
+func projectKeyAsAdminKey(k *ProjectKey) AdminKey {
+	o := k.Owner
+	return AdminKey{
+		ID: k.ID, RedactedValue: k.RedactedValue, Name: k.Name, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt,
+		Owner: Owner{Type: o.Type, ID: o.ID, Name: ptr(o.Name), Role: o.Role, CreatedAt: o.CreatedAt},
+	}
 }
 
 // SeedAdminKeys replaces the admin keys with GenerateAdminKeys(n, 1) and
@@ -54,6 +86,15 @@ func (s *Server) SeedAdminKeys(n int) []AdminKey {
 // Status is derived from ArchivedAt and an empty OwnerProjectAccess means
 // "active".
 func (s *Server) AddProject(p Project, keys []ProjectKey) {
+	s.dataMu.Lock()
+	defer s.dataMu.Unlock()
+	s.addProjectLocked(p, keys)
+	if s.opts.AdminListingHoldsProjectKeys {
+		s.publishAdminListingLocked()
+	}
+}
+
+func (s *Server) addProjectLocked(p Project, keys []ProjectKey) {
 	if p.Status == "" {
 		p.Status = "active"
 		if p.ArchivedAt != nil {
@@ -72,8 +113,6 @@ func (s *Server) AddProject(p Project, keys []ProjectKey) {
 		}
 		ps.keyIndex[k.ID] = i
 	}
-	s.dataMu.Lock()
-	defer s.dataMu.Unlock()
 	projects := slices.DeleteFunc(s.projects, func(o *projectState) bool { return o.p.ID == p.ID })
 	projects = append(projects, ps)
 	slices.SortStableFunc(projects, func(a, b *projectState) int { return cmp.Compare(a.p.CreatedAt, b.p.CreatedAt) })
@@ -96,10 +135,13 @@ func (s *Server) LoadSampleOrganization() {
 // SetProjects replaces every project and its keys.
 func (s *Server) SetProjects(projects []Project, keys map[string][]ProjectKey) {
 	s.dataMu.Lock()
+	defer s.dataMu.Unlock()
 	s.projects, s.projectIndex = nil, map[string]int{}
-	s.dataMu.Unlock()
 	for _, p := range projects {
-		s.AddProject(p, keys[p.ID])
+		s.addProjectLocked(p, keys[p.ID])
+	}
+	if s.opts.AdminListingHoldsProjectKeys {
+		s.publishAdminListingLocked()
 	}
 }
 
