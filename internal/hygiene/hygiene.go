@@ -87,10 +87,11 @@ type Result struct {
 	ExpiredExceptions []string
 }
 
-// Evaluate applies s to the keys. Keys listed more than once count once: the
-// first listing of an id wins.
+// Evaluate applies s to the keys. Keys listed more than once count once: a
+// listing with kind "project" wins over any other listing of the same id,
+// else the first listing does.
 func Evaluate(keys []Key, s Settings) Result {
-	keys = firstOfEachID(keys)
+	keys = oneListingPerID(keys)
 	found := map[string][]Finding{}
 	for i := range keys {
 		k := &keys[i]
@@ -289,14 +290,21 @@ func tooManyOrgOwners(s Settings) (Finding, bool) {
 	}, true
 }
 
-// firstOfEachID keeps the first listing of each key id, in order.
-func firstOfEachID(keys []Key) []Key {
-	seen := make(map[string]bool, len(keys))
+// oneListingPerID keeps one listing of each key id, where the id was first
+// listed: the first listing with kind "project", else the first listing. The
+// Admin API's admin key listing holds project keys too, labelled as admin
+// keys; their project's listing knows their project and their owner's access.
+func oneListingPerID(keys []Key) []Key {
+	at := make(map[string]int, len(keys))
 	out := keys[:0:0]
 	for _, k := range keys {
-		if !seen[k.ID] {
-			seen[k.ID] = true
+		i, seen := at[k.ID]
+		switch {
+		case !seen:
+			at[k.ID] = len(out)
 			out = append(out, k)
+		case k.Kind == KindProject && out[i].Kind != KindProject:
+			out[i] = k
 		}
 	}
 	return out

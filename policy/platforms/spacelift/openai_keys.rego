@@ -292,8 +292,11 @@ _bad_times := [key |
 
 _ids := {key.id | some key in _listed}
 
-# One key per id, the first listing winning. Most inventories list each id
-# once: then the listings are the keys as they are.
+# One key per id: the first listing with kind "project" winning, else the
+# first listing. The Admin API's admin key listing holds project keys too,
+# labelled as admin keys; their project's listing knows their project and
+# their owner's access. Most inventories list each id once: then the listings
+# are the keys as they are.
 _keys := _listed if count(_ids) == count(_listed)
 
 else := [key |
@@ -301,8 +304,9 @@ else := [key |
 	id := key.id
 
 	# Indexed by OPA: one pass over the listings, not one per key.
-	first := [j | some j, other in _listed; other.id == id]
-	i == first[0]
+	listings := [j | some j, other in _listed; other.id == id]
+	projects := [j | some j in listings; _listed[j].kind == "project"]
+	i == array.concat(projects, listings)[0]
 ]
 
 _label(s) if {
