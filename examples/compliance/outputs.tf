@@ -12,6 +12,14 @@ output "inventory" {
   )]
 }
 
+output "key_counts" {
+  description = "How many keys of each kind the inventory holds, each key once."
+  value = {
+    admin   = length([for k in data.openai_api_keys.all.keys : k if k.kind == "admin"])
+    project = length([for k in data.openai_api_keys.all.keys : k if k.kind == "project"])
+  }
+}
+
 output "findings" {
   description = "Every finding after exceptions: rule, key, owner and why."
   value       = module.key_hygiene.findings

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,7 +21,10 @@ import (
 // terraform against the fake Admin API's sample organization, then runs
 // policy/openai_keys.rego on `terraform show -json` of that plan with the
 // module's own settings: its findings must equal the findings output of
-// modules/key-hygiene, field for field.
+// modules/key-hygiene, field for field. It does so on both things the admin
+// key listing has been known to hold, admin keys alone and every project key
+// too: the findings must be the same on both, and no project key may be
+// found as an admin key.
 func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 	opa := opaPath(t)
 	terraform := terraformPath(t)
@@ -29,27 +33,72 @@ func TestComplianceModuleAndPolicyAgree(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(repoRoot(t), "modules", "key-hygiene")); err != nil {
 		t.Fatalf("modules/key-hygiene, the implementation the policy is compared with, is missing: %v", err)
 	}
-	plan := planExample(t, ctx, terraform, "compliance").plan
+	adminKeys, _, _ := openaitest.SampleOrganization()
+	isAdminKey := map[string]bool{}
+	for _, k := range adminKeys {
+		isAdminKey[k.ID] = true
+	}
 
-	findings := assertSameFindings(t, ctx, opa, plan)
-	if len(findings) == 0 {
-		t.Fatal("no findings: the sample organization has stale keys, so the example found nothing it should have")
+	var first []string
+	for _, listing := range []struct {
+		name string
+		opts openaitest.Options
+	}{
+		{"with project keys", openaitest.Options{AdminListingHoldsProjectKeys: true}},
+		{"admin keys only", openaitest.Options{}},
+	} {
+		plan := planExampleOn(t, ctx, terraform, "compliance", listing.opts).plan
+		findings := assertSameFindings(t, ctx, opa, plan)
+		if len(findings) == 0 {
+			t.Fatal("no findings: the sample organization has stale keys, so the example found nothing it should have")
+		}
+		// The sample organization breaks every rule the example does not
+		// except or cap out of reach: the comparison covers each.
+		want := []string{"archived_project_key", "idle", "never_used", "owner_without_access", "service_account_owner",
+			"too_many_keys_per_owner", "too_many_org_owners", "too_old", "user_owned"}
+		if rules := rulesOf(t, findings); !slices.Equal(rules, want) {
+			t.Fatalf("%s: the findings cover the rules %v, want %v", listing.name, rules, want)
+		}
+		// owner_without_access on both kinds: project keys through
+		// owner_project_access, Linus's admin key against openai_users.
+		if !slices.ContainsFunc(findings, func(f string) bool {
+			return strings.Contains(f, `"rule": "owner_without_access"`) && strings.Contains(f, `"kind": "admin"`)
+		}) {
+			t.Fatalf("%s: no admin key is owner_without_access's: the policy did not read openai_users from the plan?\n%s", listing.name, strings.Join(findings, "\n"))
+		}
+		for _, f := range findingsOf(t, findings) {
+			if f.Kind != nil && *f.Kind == "admin" && f.KeyID != nil && !isAdminKey[*f.KeyID] {
+				t.Errorf("%s: the project key %s is found as an admin key by %s: %s", listing.name, *f.KeyID, f.Rule, f.Detail)
+			}
+		}
+		if first == nil {
+			first = findings
+		} else if !slices.Equal(findings, first) {
+			t.Fatalf("the findings differ with the admin key listing's contents:\nwith project keys:\n%s\n%s:\n%s",
+				strings.Join(first, "\n"), listing.name, strings.Join(findings, "\n"))
+		}
+		t.Logf("%s: the module and the policy agree on %d findings, rules %v", listing.name, len(findings), rulesOf(t, findings))
 	}
-	// The sample organization breaks every rule the example does not
-	// except or cap out of reach: the comparison covers each.
-	want := []string{"archived_project_key", "idle", "never_used", "owner_without_access", "service_account_owner",
-		"too_many_keys_per_owner", "too_many_org_owners", "too_old", "user_owned"}
-	if rules := rulesOf(t, findings); !slices.Equal(rules, want) {
-		t.Fatalf("the findings cover the rules %v, want %v", rules, want)
+}
+
+// findingsOf decodes canonical findings.
+func findingsOf(t *testing.T, findings []string) []struct {
+	Rule, Detail string
+	KeyID        *string `json:"key_id"`
+	Kind         *string
+} {
+	t.Helper()
+	out := make([]struct {
+		Rule, Detail string
+		KeyID        *string `json:"key_id"`
+		Kind         *string
+	}, len(findings))
+	for i, line := range findings {
+		if err := json.Unmarshal([]byte(line), &out[i]); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// owner_without_access on both kinds: project keys through
-	// owner_project_access, Linus's admin key against openai_users.
-	if !slices.ContainsFunc(findings, func(f string) bool {
-		return strings.Contains(f, `"rule": "owner_without_access"`) && strings.Contains(f, `"kind": "admin"`)
-	}) {
-		t.Fatalf("no admin key is owner_without_access's: the policy did not read openai_users from the plan?\n%s", strings.Join(findings, "\n"))
-	}
-	t.Logf("the module and the policy agree on %d findings, rules %v", len(findings), rulesOf(t, findings))
+	return out
 }
 
 // example is a configuration of examples/, planned against the fake Admin
@@ -65,13 +114,19 @@ type example struct {
 // planExample copies examples/<name> and modules/ into a work directory, so
 // that the example's relative module source resolves as in the repository,
 // and plans it with the real terraform against the fake's sample
-// organization, offline: terraform get installs the local module, and the
-// provider comes through dev_overrides.
+// organization, as make demo serves it, offline: terraform get installs the
+// local module, and the provider comes through dev_overrides.
 func planExample(t *testing.T, ctx context.Context, terraform, name string) example {
+	t.Helper()
+	return planExampleOn(t, ctx, terraform, name, sampleOrganizationOptions)
+}
+
+// planExampleOn is planExample against a fake with opts.
+func planExampleOn(t *testing.T, ctx context.Context, terraform, name string, opts openaitest.Options) example {
 	t.Helper()
 	root := repoRoot(t)
 	work := t.TempDir()
-	env := append(sampleOrganizationEnv(t, ctx, work), "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey)
+	env := append(sampleOrganizationEnvOn(t, ctx, work, opts), "OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey)
 
 	dir := filepath.Join(work, "examples", filepath.FromSlash(name))
 	copyTree(t, filepath.Join(root, "examples", filepath.FromSlash(name)), dir)
@@ -82,12 +137,23 @@ func planExample(t *testing.T, ctx context.Context, terraform, name string) exam
 	return example{dir: dir, env: env, plan: run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")}
 }
 
-// sampleOrganizationEnv serves the fake Admin API's sample organization
-// until the test ends, and returns the environment that points terraform at
-// it, with the provider built into work: everything but the admin key.
+// sampleOrganizationOptions are the fake's options in make demo: its admin
+// key listing holds every project key too, as the API describes it.
+var sampleOrganizationOptions = openaitest.Options{AdminListingHoldsProjectKeys: true}
+
+// sampleOrganizationEnv serves the fake Admin API's sample organization, as
+// make demo does, until the test ends, and returns the environment that
+// points terraform at it, with the provider built into work: everything but
+// the admin key.
 func sampleOrganizationEnv(t *testing.T, ctx context.Context, work string) []string {
 	t.Helper()
-	srv := openaitest.NewServer(openaitest.Options{})
+	return sampleOrganizationEnvOn(t, ctx, work, sampleOrganizationOptions)
+}
+
+// sampleOrganizationEnvOn is sampleOrganizationEnv against a fake with opts.
+func sampleOrganizationEnvOn(t *testing.T, ctx context.Context, work string, opts openaitest.Options) []string {
+	t.Helper()
+	srv := openaitest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	srv.LoadSampleOrganization()
 	return append(devProviderEnv(t, ctx, repoRoot(t), work), "OPENAI_BASE_URL="+srv.URL())

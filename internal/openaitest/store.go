@@ -61,6 +61,15 @@ func (s *Server) publishAdminListingLocked() {
 	s.keys, s.keyJSON, s.keyIndex = listed, enc, index
 }
 
+// AdminListing is what GET /organization/admin_api_keys serves, in its
+// ascending order: the admin keys, and with
+// Options.AdminListingHoldsProjectKeys every project's keys among them.
+func (s *Server) AdminListing() []AdminKey {
+	s.dataMu.RLock()
+	defer s.dataMu.RUnlock()
+	return slices.Clone(s.keys)
+}
+
 // projectKeyAsAdminKey is a project key as the admin key listing shows it
 // when it holds project keys: labelled organization.admin_api_key, with the
 // project listing's id, a flat owner like an admin key's (no email), and no

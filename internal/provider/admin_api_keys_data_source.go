@@ -74,10 +74,14 @@ var (
 
 func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists **every** admin API key of the OpenAI organization, page after page, exactly as the " +
-			"Admin API reports it: a key that was never used has a null `last_used_at`, not 0, and a key that " +
-			"never expires has a null `expires_at`. Any number of these data sources with the same `order` cost " +
-			"one sweep of the API per Terraform run. " + listLimitNote,
+		MarkdownDescription: "Lists **every** key of the Admin API's admin key listing (`GET /organization/admin_api_keys`), " +
+			"page after page, exactly as the API reports it: a key that was never used has a null `last_used_at`, " +
+			"not 0, and a key that never expires has a null `expires_at`. Any number of these data sources with the " +
+			"same `order` cost one sweep of the API per Terraform run.\n\n" +
+			"The API describes this listing as \"all organization and project API keys\", and it has been seen to " +
+			"hold every project's API keys too, each labelled as an admin key with the id its project lists it under. " +
+			"Set `exclude_project_keys = true` to keep only the keys that no project lists. For an inventory of the " +
+			"organization's keys, each once and of the right kind, use `openai_api_keys`. " + listLimitNote,
 		Attributes: map[string]schema.Attribute{
 			"order": schema.StringAttribute{
 				Optional:            true,
@@ -85,9 +89,16 @@ func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The order of `keys` by creation time: `asc` (the default, oldest first) or `desc`.",
 				Validators:          []validator.String{stringvalidator.OneOf(string(client.OrderAsc), string(client.OrderDesc))},
 			},
+			"exclude_project_keys": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Whether to drop every key that a project lists, archived projects included, so that " +
+					"only admin keys remain. Defaults to `false`: the listing as the API gives it. It costs the listing " +
+					"of every project and its keys, shared with `openai_api_keys` and `openai_project_api_keys` in the same run.",
+			},
 			"keys": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "Every admin API key of the organization, in `order`. Empty, never null, when there are none.",
+				MarkdownDescription: "Every key of the admin key listing, in `order`, less the project keys with `exclude_project_keys`. Empty, never null, when there are none.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: adminKeyAttributes()},
 			},
 			"ids": schema.ListAttribute{
@@ -106,7 +117,9 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 	ctx, report := watchRateLimits(ctx)
 	defer report(&resp.Diagnostics)
 	var order types.String
+	var excludeProjectKeys types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("exclude_project_keys"), &excludeProjectKeys)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -119,8 +132,20 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's admin API keys", err))
 		return
 	}
+	if excludeProjectKeys.ValueBool() {
+		swept, diags := d.data.projectKeys(ctx, true)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		keys = withoutProjectKeys(ctx, keys, swept.ids())
+	}
 
-	adminKeysState.set(ctx, resp, map[string]tftypes.Value{"order": stringValue(order.ValueString())}, keys, d.data.maxListItems)
+	args := map[string]tftypes.Value{
+		"order":                stringValue(order.ValueString()),
+		"exclude_project_keys": tftypes.NewValue(tftypes.Bool, excludeProjectKeys.ValueBool()),
+	}
+	adminKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
 }
 
 func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {

@@ -240,3 +240,53 @@ func TestAccAdminAPIKeysDataSourceTooManyKeys(t *testing.T) {
 		}},
 	})
 }
+
+// openai_admin_api_keys maps the admin key listing as the API gives it, project
+// keys and all when it holds them; with exclude_project_keys, every key that a
+// project lists, archived projects included, is dropped, on either listing.
+func TestAccAdminAPIKeysDataSourceExcludeProjectKeys(t *testing.T) {
+	for _, listing := range adminListings {
+		t.Run(listing.name, func(t *testing.T) {
+			f := newAccFixture(t, listing.opts)
+			admin, _, _ := inventoryOrg(f, 9)
+			served := f.srv.AdminListing()
+			if listing.opts.AdminListingHoldsProjectKeys == (len(served) == len(admin)) {
+				t.Fatalf("the admin key listing holds %d keys for %d admin keys", len(served), len(admin))
+			}
+			listingKeys, listingIDs := adminKeysCheck(served)
+			adminKeys, adminIDs := adminKeysCheck(admin)
+			slices.Reverse(admin)
+			newestKeys, newestIDs := adminKeysCheck(admin)
+			const listed, only, newest = "data.openai_admin_api_keys.listing", "data.openai_admin_api_keys.admin", "data.openai_admin_api_keys.newest"
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config: f.config(`
+data "openai_admin_api_keys" "listing" {}
+data "openai_admin_api_keys" "admin" { exclude_project_keys = true }
+data "openai_admin_api_keys" "newest" {
+  exclude_project_keys = true
+  order                = "desc"
+}`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(listed, tfjsonpath.New("exclude_project_keys"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue(listed, tfjsonpath.New("keys"), listingKeys),
+						statecheck.ExpectKnownValue(listed, tfjsonpath.New("ids"), listingIDs),
+						statecheck.ExpectKnownValue(only, tfjsonpath.New("exclude_project_keys"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue(only, tfjsonpath.New("keys"), adminKeys),
+						statecheck.ExpectKnownValue(only, tfjsonpath.New("ids"), adminIDs),
+						statecheck.ExpectKnownValue(newest, tfjsonpath.New("keys"), newestKeys),
+						statecheck.ExpectKnownValue(newest, tfjsonpath.New("ids"), newestIDs),
+					},
+				}},
+			})
+			// Archived projects are listed and swept: with only active ones,
+			// their keys would stay among the admin keys.
+			for _, r := range f.srv.Requests() {
+				if r.Path == "/organization/projects" && r.Query.Get("include_archived") != "true" {
+					t.Fatalf("projects listed with include_archived=%q", r.Query.Get("include_archived"))
+				}
+			}
+		})
+	}
+}

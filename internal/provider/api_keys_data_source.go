@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -104,7 +106,16 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"kept (a key that was never used has a null `last_used_at`). It costs the fewest requests the API " +
 			"allows, reads up to four projects at once under the provider's rate-limit pacing, and shares its " +
 			"sweeps with `openai_admin_api_keys`, `openai_projects` and `openai_project_api_keys` in the same run. " +
-			"A project deleted while it is read is skipped with a warning. " + listLimitNote,
+			"A project deleted while it is read is skipped with a warning. " + listLimitNote + "\n\n" +
+			"**Each key once, of its kind.** The API's admin key listing holds every project's keys too (its description: " +
+			"\"all organization and project API keys\"), labelled as admin keys. A key that any project lists is " +
+			"`kind = \"project\"`, with its project's id, name and status, whatever the admin key listing says of it; " +
+			"`kind = \"admin\"` is left for the keys that no project lists. With `include_archived_projects = false`, " +
+			"no key of an archived project appears at all. When the admin key listing holds only admin keys, the read " +
+			"costs what it always did; when it holds keys that an active project lists, or keys that do not look like " +
+			"admin keys (a redacted value that does not start with `sk-admin`: a hint that makes the provider look, " +
+			"never the proof of a kind), it also lists every project, archived ones included, and the archived " +
+			"projects' keys, to tell them apart.",
 		Attributes: map[string]schema.Attribute{
 			"include_archived_projects": schema.BoolAttribute{
 				Optional: true,
@@ -147,11 +158,13 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	anyKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
 }
 
-// allAPIKeys lists the admin keys, the projects, and each project's keys, at
-// most projectSweepConcurrency projects at once. Every sweep is shared with
-// the other data sources through the memos. A project that answers 404
-// after it was listed was deleted in between: it is skipped with a warning.
-// Any other failure cancels the sweeps still running and fails the read.
+// allAPIKeys lists every key of the organization once. The admin key listing
+// may hold every project's keys too (the API describes it so, and tools that
+// run against it report it): a key that any project lists is a project key,
+// with its project, whatever the admin listing says of it, and only keys that
+// no project lists are admin keys. Without archived projects, their keys are
+// left out altogether, so when the admin listing holds project keys, the
+// archived projects and their keys are listed as well to tell them apart.
 func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]anyKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	admin, err := p.adminAPIKeys(ctx, client.OrderAsc)
@@ -159,13 +172,99 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 		diags.Append(apiErrorDiagnostic("list the organization's admin API keys", err))
 		return nil, diags
 	}
+	swept, diags := p.projectKeys(ctx, includeArchived)
+	if diags.HasError() {
+		return nil, diags
+	}
+	projectIDs := swept.ids()
+	if !includeArchived && mayHoldProjectKeys(admin, projectIDs) {
+		every, moreDiags := p.projectKeys(ctx, true)
+		diags.Append(moreDiags...)
+		if diags.HasError() {
+			return nil, diags
+		}
+		projectIDs = every.ids()
+	}
+	admin = withoutProjectKeys(ctx, admin, projectIDs)
+
+	all := make([]anyKey, 0, len(admin)+swept.count())
+	for i := range admin {
+		all = append(all, anyKey{admin: &admin[i]})
+	}
+	for i, keys := range swept.keys {
+		for j := range keys {
+			all = append(all, anyKey{project: &keys[j], of: &swept.projects[i]})
+		}
+	}
+	return all, diags
+}
+
+// mayHoldProjectKeys reports whether the admin key listing may hold keys of
+// projects not yet swept: it holds some key a project lists, or a key whose
+// redacted value does not start as an admin key's does. A prefix is only a
+// hint: it makes the provider look, never decides a key's kind.
+func mayHoldProjectKeys(admin []client.AdminAPIKey, projectIDs map[string]bool) bool {
+	for i := range admin {
+		if projectIDs[admin[i].ID] || admin[i].RedactedValue == nil || !strings.HasPrefix(*admin[i].RedactedValue, "sk-admin") {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutProjectKeys is admin without the keys that a project lists, in
+// order; admin itself when there are none.
+func withoutProjectKeys(ctx context.Context, admin []client.AdminAPIKey, projectIDs map[string]bool) []client.AdminAPIKey {
+	kept := slices.DeleteFunc(slices.Clone(admin), func(k client.AdminAPIKey) bool { return projectIDs[k.ID] })
+	if dropped := len(admin) - len(kept); dropped > 0 {
+		tflog.Info(ctx, fmt.Sprintf("the admin key listing held %d keys that projects list: they are project keys", dropped))
+	}
+	return kept
+}
+
+// projectKeySweep is every key of the organization's projects, as each
+// project's own listing gives them.
+type projectKeySweep struct {
+	projects []client.Project
+	// keys[i] are the keys of projects[i]: nil for a project deleted
+	// during the read, which a warning names.
+	keys [][]client.ProjectAPIKey
+}
+
+// ids is the set of every key id the projects list.
+func (s *projectKeySweep) ids() map[string]bool {
+	ids := make(map[string]bool, s.count())
+	for _, keys := range s.keys {
+		for i := range keys {
+			ids[keys[i].ID] = true
+		}
+	}
+	return ids
+}
+
+func (s *projectKeySweep) count() int {
+	n := 0
+	for _, keys := range s.keys {
+		n += len(keys)
+	}
+	return n
+}
+
+// projectKeys lists the projects, archived ones too when includeArchived,
+// and each project's keys whatever their owner's access, at most
+// projectSweepConcurrency projects at once. Every sweep is shared with the
+// other data sources through the memos. A project that answers 404 after it
+// was listed was deleted in between: it is skipped with a warning. Any other
+// failure cancels the sweeps still running and fails the read.
+func (p *providerData) projectKeys(ctx context.Context, includeArchived bool) (*projectKeySweep, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	projects, err := p.projects(ctx, client.ListProjectsOptions{IncludeArchived: includeArchived})
 	if err != nil {
 		diags.Append(apiErrorDiagnostic("list the organization's projects", err))
 		return nil, diags
 	}
 
-	perProject := make([][]client.ProjectAPIKey, len(projects))
+	sweep := &projectKeySweep{projects: projects, keys: make([][]client.ProjectAPIKey, len(projects))}
 	var (
 		mu      sync.Mutex
 		deleted []int
@@ -193,7 +292,7 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 				}
 				return err
 			}
-			perProject[i] = keys
+			sweep.keys[i] = keys
 			done++
 			tflog.Info(ctx, fmt.Sprintf("project %d of %d: %d keys", done, len(projects), len(keys)), map[string]any{
 				"project_id": pr.ID,
@@ -206,28 +305,15 @@ func (p *providerData) allAPIKeys(ctx context.Context, includeArchived bool) ([]
 		return nil, diags
 	}
 
+	// In the projects' order, not the order the sweeps ended in.
+	slices.Sort(deleted)
 	for _, i := range deleted {
-		pr := &projects[i]
 		diags.AddWarning("Project Deleted During the Read",
 			fmt.Sprintf("The project %s was listed, but answered 404 Not Found when its API keys were read: it was "+
-				"most likely deleted in between. Its keys are left out of openai_api_keys. Plan again to confirm.",
-				projectLabel(pr)))
+				"most likely deleted in between. Its keys are left out. Plan again to confirm.",
+				projectLabel(&projects[i])))
 	}
-
-	total := len(admin)
-	for _, keys := range perProject {
-		total += len(keys)
-	}
-	all := make([]anyKey, 0, total)
-	for i := range admin {
-		all = append(all, anyKey{admin: &admin[i]})
-	}
-	for i, keys := range perProject {
-		for j := range keys {
-			all = append(all, anyKey{project: &keys[j], of: &projects[i]})
-		}
-	}
-	return all, diags
+	return sweep, diags
 }
 
 // projectLabel names a project by name and id, or by id when it has no name.

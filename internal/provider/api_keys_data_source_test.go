@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -89,62 +90,120 @@ func floorRequests(admin int, projects []openaitest.Project, keys map[string][]o
 	return n + pages(listed)
 }
 
-// servedPerRun counts the requests answered 200 and the Terraform commands
-// that read the inventory (one projects listing each).
-func servedPerRun(t *testing.T, srv *openaitest.Server) (requests, runs int) {
+// adminListings are what the Admin API's admin key listing has been known to
+// hold: admin keys alone, and every project's keys too, as the API describes
+// it. The data sources must give the same inventory on either.
+var adminListings = []struct {
+	name string
+	opts openaitest.Options
+}{
+	{"admin keys only", openaitest.Options{}},
+	{"with project keys", openaitest.Options{AdminListingHoldsProjectKeys: true}},
+}
+
+// servedPerSweep counts the requests answered 200 and the sweeps of the
+// admin key listing, which every read of these tests starts with once per
+// Terraform command.
+func servedPerSweep(t *testing.T, srv *openaitest.Server) (requests, sweeps int) {
 	t.Helper()
 	for _, r := range srv.Requests() {
 		if r.Status == 200 {
 			requests++
-			if r.Path == "/organization/projects" {
-				runs++
+			if r.Path == "/organization/admin_api_keys" && r.Query.Get("after") == "" {
+				sweeps++
 			}
 		}
 	}
-	if runs == 0 {
-		t.Fatal("the projects were never listed")
+	if sweeps == 0 {
+		t.Fatal("the admin keys were never listed")
 	}
-	return requests, runs
+	return requests, sweeps
 }
 
 // Every attribute of every key of a 32-project organization, with and
-// without archived projects, at the fewest requests the API allows.
+// without archived projects, each key once and of its kind, at the fewest
+// requests the API allows, whatever the admin key listing holds.
 func TestAccAPIKeysDataSource(t *testing.T) {
-	f := newAccFixture(t, openaitest.Options{})
-	admin, projects, keys := inventoryOrg(f, 32)
-	activeKeys, activeIDs := inventoryChecks(admin, projects, keys, false)
-	allKeys, allIDs := inventoryChecks(admin, projects, keys, true)
-	if len(activeKeys) < 2000 || len(allKeys) == len(activeKeys) {
-		t.Fatalf("%d and %d keys: the organization is too small to prove much", len(activeKeys), len(allKeys))
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f.factories(),
-		Steps: []resource.TestStep{{
-			Config: f.config(`
+	for _, listing := range adminListings {
+		t.Run(listing.name, func(t *testing.T) {
+			f := newAccFixture(t, listing.opts)
+			admin, projects, keys := inventoryOrg(f, 32)
+			activeKeys, activeIDs := inventoryChecks(admin, projects, keys, false)
+			allKeys, allIDs := inventoryChecks(admin, projects, keys, true)
+			if len(activeKeys) < 2000 || len(allKeys) == len(activeKeys) {
+				t.Fatalf("%d and %d keys: the organization is too small to prove much", len(activeKeys), len(allKeys))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config: f.config(`
 data "openai_api_keys" "active" {}
 data "openai_api_keys" "all" { include_archived_projects = true }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("include_archived_projects"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("keys"), knownvalue.ListExact(activeKeys)),
-				statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("ids"), knownvalue.ListExact(activeIDs)),
-				statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("include_archived_projects"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListExact(allKeys)),
-				statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListExact(allIDs)),
-			},
-		}},
-	})
-	// The two share the admin keys and the active projects' keys: a run
-	// costs the floor of the larger one plus one listing of active projects.
-	requests, runs := servedPerRun(t, f.srv)
-	runs /= 2
-	if want := floorRequests(len(admin), projects, keys, true) + 1; requests != runs*want {
-		t.Errorf("%d requests over %d runs, want %d a run", requests, runs, want)
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("include_archived_projects"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("keys"), knownvalue.ListExact(activeKeys)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("ids"), knownvalue.ListExact(activeIDs)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("include_archived_projects"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListExact(allKeys)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListExact(allIDs)),
+					},
+				}},
+			})
+			// The two share the admin keys and every project's keys (the
+			// active read's check of archived projects included): a run
+			// costs the floor of the larger one plus one listing of active
+			// projects.
+			requests, sweeps := servedPerSweep(t, f.srv)
+			if want := floorRequests(len(f.srv.AdminListing()), projects, keys, true) + 1; requests != sweeps*want {
+				t.Errorf("%d requests over %d runs, want %d a run", requests, sweeps, want)
+			}
+			// Keys whose owner lost access are in: the point of owner_project_access=any.
+			for _, r := range f.srv.Requests() {
+				if strings.HasSuffix(r.Path, "/api_keys") && r.Query.Get("owner_project_access") != "any" {
+					t.Fatalf("project keys listed with owner_project_access=%q", r.Query.Get("owner_project_access"))
+				}
+			}
+		})
 	}
-	// Keys whose owner lost access are in: the point of owner_project_access=any.
-	for _, r := range f.srv.Requests() {
-		if strings.HasSuffix(r.Path, "/api_keys") && r.Query.Get("owner_project_access") != "any" {
-			t.Fatalf("project keys listed with owner_project_access=%q", r.Query.Get("owner_project_access"))
-		}
+}
+
+// Without archived projects, none of their keys appears, as an admin key or
+// otherwise. When the admin key listing holds admin keys only, the read costs
+// exactly the floor; when it holds project keys too, the floor plus one
+// listing of every project and the archived projects' keys, which tell the
+// archived projects' keys from admin keys.
+func TestAccAPIKeysDataSourceWithoutArchivedProjects(t *testing.T) {
+	for _, listing := range adminListings {
+		t.Run(listing.name, func(t *testing.T) {
+			f := newAccFixture(t, listing.opts)
+			admin, projects, keys := inventoryOrg(f, 12)
+			activeKeys, activeIDs := inventoryChecks(admin, projects, keys, false)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config: f.config(`data "openai_api_keys" "active" {}`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("keys"), knownvalue.ListExact(activeKeys)),
+						statecheck.ExpectKnownValue("data.openai_api_keys.active", tfjsonpath.New("ids"), knownvalue.ListExact(activeIDs)),
+					},
+				}},
+			})
+			listed := len(f.srv.AdminListing())
+			want := floorRequests(listed, projects, keys, false)
+			if listing.opts.AdminListingHoldsProjectKeys {
+				pages := func(n int) int { return max(1, (n+99)/100) }
+				want += pages(len(projects))
+				for _, p := range projects {
+					if p.Status == "archived" {
+						want += pages(len(keys[p.ID]))
+					}
+				}
+			}
+			requests, sweeps := servedPerSweep(t, f.srv)
+			if requests != sweeps*want {
+				t.Errorf("%d requests over %d runs, want %d a run (%d keys in the admin key listing)", requests, sweeps, want, listed)
+			}
+		})
 	}
 }
 
@@ -164,27 +223,33 @@ func TestAccAPIKeysDataSourceDefaultsAndEmpty(t *testing.T) {
 }
 
 // With every other data source in the same configuration, with the same
-// arguments, a run costs what openai_api_keys alone costs.
+// arguments, a run costs what openai_api_keys alone costs, whatever the admin
+// key listing holds.
 func TestAccAPIKeysDataSourceSharesSweeps(t *testing.T) {
-	f := newAccFixture(t, openaitest.Options{})
-	admin, projects, keys := inventoryOrg(f, 12)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f.factories(),
-		Steps: []resource.TestStep{{
-			Config: f.config(`
+	for _, listing := range adminListings {
+		t.Run(listing.name, func(t *testing.T) {
+			f := newAccFixture(t, listing.opts)
+			_, projects, keys := inventoryOrg(f, 12)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: f.factories(),
+				Steps: []resource.TestStep{{
+					Config: f.config(`
 data "openai_api_keys" "all" { include_archived_projects = true }
 data "openai_admin_api_keys" "all" {}
+data "openai_admin_api_keys" "admin" { exclude_project_keys = true }
 data "openai_projects" "all" { include_archived = true }
 data "openai_project_api_keys" "one" { project_id = "proj_0001" }
 data "openai_project_api_keys" "two" { project_id = "proj_0002" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.openai_project_api_keys.one", tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(keys["proj_0001"]))),
-			},
-		}},
-	})
-	requests, runs := servedPerRun(t, f.srv)
-	if want := floorRequests(len(admin), projects, keys, true); requests != runs*want {
-		t.Errorf("%d requests over %d runs, want %d a run: the sweeps are not shared", requests, runs, want)
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.openai_project_api_keys.one", tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(keys["proj_0001"]))),
+					},
+				}},
+			})
+			requests, sweeps := servedPerSweep(t, f.srv)
+			if want := floorRequests(len(f.srv.AdminListing()), projects, keys, true); requests != sweeps*want {
+				t.Errorf("%d requests over %d runs, want %d a run: the sweeps are not shared", requests, sweeps, want)
+			}
+		})
 	}
 }
 
@@ -269,6 +334,39 @@ func TestAllAPIKeysWarnsOfADeletedProject(t *testing.T) {
 	}
 	if want := "proj_0000 proj_0000 proj_0000 proj_0003 proj_0003 proj_0003 proj_0004 proj_0004 proj_0004"; strings.Join(got, " ") != want {
 		t.Fatalf("keys of %v, want %s", got, want)
+	}
+}
+
+// When no active project lists a key of the admin key listing, a redacted
+// value unlike an admin key's is reason enough to look at the archived
+// projects: their keys are left out, and nothing else is.
+func TestAllAPIKeysLooksAtArchivedProjectsOnAHint(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(1_800_000_000, 0))
+	srv := openaitest.NewServer(openaitest.Options{Clock: clock, AdminListingHoldsProjectKeys: true})
+	t.Cleanup(srv.Close)
+	admin := srv.SeedAdminKeys(3)
+	archived, archivedAt := openaitest.GenerateProjectKeys("proj_old", 4, 1), int64(3)
+	srv.SetProjects([]openaitest.Project{
+		{ID: "proj_new", CreatedAt: 1},
+		{ID: "proj_old", CreatedAt: 2, ArchivedAt: &archivedAt},
+	}, map[string][]openaitest.ProjectKey{"proj_old": archived})
+
+	keys, diags := newTestProviderData(t, srv, clock).allAPIKeys(context.Background(), false)
+	if diags.HasError() {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	var got, want []string
+	for _, k := range keys {
+		got = append(got, k.admin.ID)
+	}
+	for _, k := range admin {
+		want = append(want, k.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("admin keys %v, want %v: the archived project's keys are not admin keys", got, want)
+	}
+	if n := srv.CountRequests("/organization/projects/proj_old/api_keys"); n != 1 {
+		t.Fatalf("the archived project's keys were listed %d times, want once", n)
 	}
 }
 

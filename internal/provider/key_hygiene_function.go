@@ -63,7 +63,7 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 					"`data.openai_admin_api_keys.<name>.keys` (a key without `kind` counts as an admin key), or any list of " +
 					"objects with `id` and `created_at_rfc3339`; other attributes may be absent or null. Keys of " +
 					"`openai_project_api_keys` need `kind = \"project\"` and `project_id` merged in. A key listed more than " +
-					"once counts once: the first listing wins.",
+					"once counts once: a listing with `kind = \"project\"` wins, else the first listing.",
 			},
 			function.DynamicParameter{
 				Name: "settings",

@@ -8,9 +8,10 @@ variable "keys" {
   description = <<-EOT
     The key inventory: a list of objects in the shape of `data.openai_api_keys.<name>.keys`. Lists of another
     shape convert as long as they have `id` and `created_at_rfc3339`: attributes they lack are null, so
-    `data.openai_admin_api_keys.<name>.keys` works as is (a null `kind` counts as "admin"). Keys of
+    `data.openai_admin_api_keys.<name>.keys` works as is (a null `kind` counts as "admin"; set
+    `exclude_project_keys = true` there, since the API's admin key listing holds project keys too). Keys of
     `openai_project_api_keys` need `kind = "project"` and their `project_id` merged in. A key listed more than once
-    counts once: the first listing wins.
+    counts once: a listing with `kind = "project"` wins, else the first listing.
   EOT
   type = list(object({
     kind                 = optional(string)

@@ -1,8 +1,13 @@
-# Every admin API key of the organization, oldest first.
-data "openai_admin_api_keys" "all" {}
+# Every admin API key of the organization, oldest first: the keys of the
+# admin key listing that no project lists.
+data "openai_admin_api_keys" "all" {
+  exclude_project_keys = true
+}
 
-# Newest first.
-data "openai_admin_api_keys" "newest_first" {
+# The admin key listing as the API gives it, newest first. The API describes
+# it as "all organization and project API keys": it may hold every project's
+# keys too, each labelled as an admin key.
+data "openai_admin_api_keys" "listing" {
   order = "desc"
 }
 
