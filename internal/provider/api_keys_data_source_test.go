@@ -424,6 +424,9 @@ func TestAllAPIKeysStopsOnCancel(t *testing.T) {
 // healthy read of proj_0001 joins it, proj_0000's 403 fails openai_api_keys,
 // and only then does proj_0001 answer.
 func TestAccSharedSweepOutlivesAFailedRead(t *testing.T) {
+	// Parallel first, so that the deadline below counts from when the test
+	// runs, not from before it waited for the serial tests.
+	t.Parallel()
 	f := newAccFixture(t, openaitest.Options{})
 	admin := f.srv.SeedAdminKeys(3)
 	projects, keys := f.srv.SeedProjects(18, func(int) int { return 3 })
@@ -511,7 +514,7 @@ data "openai_project_api_keys" %q {
 	for _, k := range keys[joined] {
 		ids = append(ids, knownvalue.StringExact(k.ID))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: f.factories(),
 		Steps: []resource.TestStep{{
 			Config: f.config(fmt.Sprintf(`
