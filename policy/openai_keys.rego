@@ -605,6 +605,37 @@ expired_exceptions contains id if {
 	_now_ns >= _exception_end_ns(exception.until)
 }
 
+# Exceptions, lapsed or not, that name no key of the inventory: a mistyped
+# id, or a key revoked since. They accept nothing.
+unmatched_exceptions contains id if {
+	some id, _ in settings.exceptions
+	not id in _ids
+}
+
+# Each exception that accepts nothing warns, naming its key id, as the
+# module's check blocks do.
+warn contains sprintf("exception for %s: lapsed (until %s); its findings are back. Renew it with a reason, or fix the key", [id, _render(settings.exceptions[id].until)]) if {
+	some id in expired_exceptions
+}
+
+warn contains sprintf("exception for %s: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception", [id]) if {
+	some id in unmatched_exceptions
+}
+
+# Judging by the defaults when the team's settings were meant to apply would
+# pass what the module fails: say so.
+warn contains concat("", [
+	"openai.keys settings: default settings used: neither a data document {\"openai_keys\": {...}} nor a ",
+	"hygiene_settings output in the plan gives the team's settings. Pass them with --data (Conftest) or -d (OPA), ",
+	"or output the module's settings as hygiene_settings, as examples/compliance does",
+]) if {
+	count(_data_sources) > 0
+	not _settings_in_data
+	not _settings_in_plan
+}
+
+_settings_in_plan if is_object(_plan.planned_values.outputs.hygiene_settings.value)
+
 deny contains concat("", [rule, ": ", _prefix[finding.key_id], finding.detail]) if {
 	some rule in _enforce
 	some finding in _by_rule[rule]

@@ -40,6 +40,7 @@ _result(c) := result if {
 		"errors": (keys.settings_errors | keys.inventory_errors),
 		"summary": keys.summary,
 		"expired_exceptions": keys.expired_exceptions,
+		"unmatched_exceptions": keys.unmatched_exceptions,
 	} with input as _input(c)
 		with data.openai_keys as _settings(c)
 }
@@ -53,7 +54,7 @@ _case_problems(c) := {sprintf("errors %v, want %v", [sort(got), sort(want)]) |
 	c.errors
 } else := _findings_problems(c, _result(c))
 
-_findings_problems(c, result) := (((_error_problems(result) | _count_problems(c, result)) | _field_problems(c, result)) | _summary_problems(c, result)) | _expired_problems(c, result)
+_findings_problems(c, result) := ((((_error_problems(result) | _count_problems(c, result)) | _field_problems(c, result)) | _summary_problems(c, result)) | _expired_problems(c, result)) | _unmatched_problems(c, result)
 
 _error_problems(result) := {sprintf("unexpected errors %v", [sort(result.errors)]) | count(result.errors) > 0}
 
@@ -85,6 +86,11 @@ _summary_problems(c, result) := {sprintf("summary %v, want %v", [result.summary,
 _expired_problems(c, result) := {sprintf("expired_exceptions %v, want %v", [sort(result.expired_exceptions), c.expired_exceptions]) |
 	is_array(c.expired_exceptions)
 	sort(result.expired_exceptions) != c.expired_exceptions
+}
+
+_unmatched_problems(c, result) := {sprintf("unmatched_exceptions %v, want %v", [sort(result.unmatched_exceptions), c.unmatched_exceptions]) |
+	is_array(c.unmatched_exceptions)
+	sort(result.unmatched_exceptions) != c.unmatched_exceptions
 }
 
 _failures contains sprintf("%s: %s", [name, problem]) if {

@@ -199,13 +199,13 @@ test_enforce_denies_and_the_rest_warns if {
 
 test_nothing_enforced_by_default if {
 	key := object.union(_project_key, {"owner_project_access": "inactive"})
-	keys.deny == set() with input as _plan([key])
-	count(keys.warn) == 1 with input as _plan([key])
+	keys.deny == set() with input as _plan([key]) with data.openai_keys as {}
+	count(keys.warn) == 1 with input as _plan([key]) with data.openai_keys as {}
 }
 
 test_admin_key_message_without_name_or_project if {
 	key := object.union(_admin_key, {"name": null, "expires_at": null, "expires_at_rfc3339": null})
-	keys.warn == {"no_expiry: key_a: admin key with no expiry date"} with input as _plan([key])
+	keys.warn == {"no_expiry: key_a: admin key with no expiry date"} with input as _plan([key]) with data.openai_keys as {}
 }
 
 test_too_many_admin_keys_message if {
@@ -335,7 +335,7 @@ test_project_api_keys_shape if {
 	keys.warn == {
 		"owner_without_access: key_p (prod-backend) in project proj_b: owner grace@example.com no longer has access to project proj_b",
 		"user_owned: key_p (prod-backend) in project proj_b: owned by user grace@example.com",
-	} with input as plan
+	} with input as plan with data.openai_keys as {}
 }
 
 test_duplicates_prefer_openai_api_keys if {
@@ -366,4 +366,40 @@ test_other_resources_are_ignored if {
 		object.union(_data_source("openai_api_keys", "all", {"keys": [_messy_key]}), {"mode": "managed"}),
 	]})
 	keys.findings == set() with input as plan
+}
+
+# --- what the gate must not keep quiet about ------------------------------------------
+
+_defaults_warning := concat("", [
+	"openai.keys settings: default settings used: neither a data document {\"openai_keys\": {...}} nor a ",
+	"hygiene_settings output in the plan gives the team's settings. Pass them with --data (Conftest) or -d (OPA), ",
+	"or output the module's settings as hygiene_settings, as examples/compliance does",
+])
+
+test_default_settings_warn_once if {
+	warn := keys.warn with input as _plan([_admin_key])
+	{m | some m in warn; contains(m, "default")} == {_defaults_warning}
+}
+
+test_settings_given_do_not_warn_of_defaults if {
+	with_data := keys.warn with input as _plan([_admin_key]) with data.openai_keys as {}
+	not _defaults_warning in with_data
+	plan := object.union(_plan([_admin_key]), {"planned_values": {"outputs": {"hygiene_settings": {"sensitive": false, "value": {"max_idle_days": 30}}}}})
+	from_plan := keys.warn with input as plan
+	not _defaults_warning in from_plan
+}
+
+test_lapsed_and_unmatched_exceptions_warn_one_message_each if {
+	settings := {"rules": ["user_owned"], "exceptions": {
+		"key_a": {"rules": ["user_owned"], "reason": "Until the CI account takes over.", "until": "2027-01-31"},
+		"key_typo": {"rules": ["user_owned"], "reason": "Meant for key_a.", "until": "2027-01-31"},
+		"key_gone": {"rules": ["user_owned"], "reason": "Revoked in October.", "until": "2026-10-31"},
+	}}
+	warn := keys.warn with input as _plan([object.union(_admin_key, {"owner": _user})]) with data.openai_keys as settings
+	warn == {
+		"exception for key_gone: lapsed (until \"2026-10-31\"); its findings are back. Renew it with a reason, or fix the key",
+		"exception for key_gone: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception",
+		"exception for key_typo: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception",
+	}
+	keys.unmatched_exceptions == {"key_gone", "key_typo"} with input as _plan([_admin_key]) with data.openai_keys as settings
 }

@@ -60,9 +60,10 @@ func TestCorpusThroughTheModule(t *testing.T) {
 			name := fmt.Sprintf("case_%03d", i)
 			config.Module[name] = moduleCall(module, c)
 			config.Output[name] = map[string]any{"value": map[string]any{
-				"findings":           "${module." + name + ".findings}",
-				"summary":            "${module." + name + ".summary}",
-				"expired_exceptions": "${module." + name + ".expired_exceptions}",
+				"findings":             "${module." + name + ".findings}",
+				"summary":              "${module." + name + ".summary}",
+				"expired_exceptions":   "${module." + name + ".expired_exceptions}",
+				"unmatched_exceptions": "${module." + name + ".unmatched_exceptions}",
 			}}
 		}
 		writeJSON(t, filepath.Join(dir, "main.tf.json"), config)
@@ -77,9 +78,10 @@ func TestCorpusThroughTheModule(t *testing.T) {
 					t.Fatal(err)
 				}
 				var got struct {
-					Findings          []map[string]any `json:"findings"`
-					Summary           map[string]int   `json:"summary"`
-					ExpiredExceptions []string         `json:"expired_exceptions"`
+					Findings            []map[string]any `json:"findings"`
+					Summary             map[string]int   `json:"summary"`
+					ExpiredExceptions   []string         `json:"expired_exceptions"`
+					UnmatchedExceptions []string         `json:"unmatched_exceptions"`
 				}
 				if err := json.Unmarshal(raw, &got); err != nil {
 					t.Fatal(err)
@@ -95,6 +97,9 @@ func TestCorpusThroughTheModule(t *testing.T) {
 				}
 				if c.ExpiredExceptions != nil && !slices.Equal(got.ExpiredExceptions, c.ExpiredExceptions) {
 					t.Errorf("expired_exceptions %q, want %q", got.ExpiredExceptions, c.ExpiredExceptions)
+				}
+				if c.UnmatchedExceptions != nil && !slices.Equal(got.UnmatchedExceptions, c.UnmatchedExceptions) {
+					t.Errorf("unmatched_exceptions %q, want %q", got.UnmatchedExceptions, c.UnmatchedExceptions)
 				}
 			})
 		}

@@ -40,6 +40,9 @@ func TestCorpus(t *testing.T) {
 			if c.ExpiredExceptions != nil && !slices.Equal(res.ExpiredExceptions, c.ExpiredExceptions) {
 				t.Errorf("expired exceptions %q, want %q", res.ExpiredExceptions, c.ExpiredExceptions)
 			}
+			if c.UnmatchedExceptions != nil && !slices.Equal(res.UnmatchedExceptions, c.UnmatchedExceptions) {
+				t.Errorf("unmatched exceptions %q, want %q", res.UnmatchedExceptions, c.UnmatchedExceptions)
+			}
 			if res.Passed != (len(res.Findings) == 0) {
 				t.Errorf("passed = %v with %d findings", res.Passed, len(res.Findings))
 			}

@@ -85,6 +85,10 @@ type Result struct {
 	// ExpiredExceptions are the sorted key ids whose exception has lapsed,
 	// whether or not their key is in the inventory.
 	ExpiredExceptions []string
+	// UnmatchedExceptions are the sorted key ids of exceptions, lapsed or
+	// not, that name no key of the inventory: a mistyped id, or a key
+	// revoked since, whose exception now accepts nothing.
+	UnmatchedExceptions []string
 }
 
 // Evaluate applies s to the keys. Keys listed more than once count once: a
@@ -133,6 +137,7 @@ func Evaluate(keys []Key, s Settings) Result {
 	})
 	res.Passed = len(res.Findings) == 0
 	res.ExpiredExceptions = s.expiredExceptions()
+	res.UnmatchedExceptions = s.unmatchedExceptions(keys)
 	return res
 }
 

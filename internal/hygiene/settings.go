@@ -377,6 +377,20 @@ func (s Settings) expiredExceptions() []string {
 	return ids
 }
 
+func (s Settings) unmatchedExceptions(keys []Key) []string {
+	listed := make(map[string]bool, len(keys))
+	for i := range keys {
+		listed[keys[i].ID] = true
+	}
+	ids := []string{}
+	for _, id := range sortedKeys(s.Exceptions) {
+		if !listed[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // today is the date of now as given: details print it.
 func (s Settings) today() string { return date(s.NowText) }
 

@@ -37,10 +37,11 @@ var findingType = types.ObjectType{AttrTypes: map[string]attr.Type{
 }}
 
 var keyHygieneResultTypes = map[string]attr.Type{
-	"findings":           types.ListType{ElemType: findingType},
-	"summary":            types.MapType{ElemType: types.NumberType},
-	"passed":             types.BoolType,
-	"expired_exceptions": types.ListType{ElemType: types.StringType},
+	"findings":             types.ListType{ElemType: findingType},
+	"summary":              types.MapType{ElemType: types.NumberType},
+	"passed":               types.BoolType,
+	"expired_exceptions":   types.ListType{ElemType: types.StringType},
+	"unmatched_exceptions": types.ListType{ElemType: types.StringType},
 }
 
 func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
@@ -53,7 +54,8 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 			"It returns an object with the module's outputs: `findings`, every finding after exceptions, sorted by rule, then key " +
 			"id, each `{ rule, key_id, kind, key_name, project_id, project_name, owner, detail }` (`too_many_admin_keys` and " +
 			"`too_many_org_owners` have one for the organization, with a null `key_id`; the latter's `kind` is null too); `summary`, the number of findings of every enabled rule; `passed`, true when there are none; " +
-			"and `expired_exceptions`, the sorted key ids whose exception has lapsed. `enforce` is checked but changes none of " +
+			"`expired_exceptions`, the sorted key ids whose exception has lapsed; and `unmatched_exceptions`, the sorted key ids of " +
+			"exceptions that name no key of the inventory (a mistyped id, or a key revoked since), lapsed or not. `enforce` is checked but changes none of " +
 			"them: blocking is the caller's, as the module's precondition does. The rules' boundaries are those of the module's " +
 			"README: every \"more than N days\" is strict.",
 		Parameters: []function.Parameter{
@@ -233,14 +235,20 @@ func resultValue(res hygiene.Result) tftypes.Value {
 	for rule, n := range res.Summary {
 		summary[rule] = int64Value(int64(n))
 	}
-	expired := make([]tftypes.Value, len(res.ExpiredExceptions))
-	for i, id := range res.ExpiredExceptions {
-		expired[i] = stringValue(id)
-	}
 	return tftypes.NewValue(resultTFType, map[string]tftypes.Value{
-		"findings":           tftypes.NewValue(tftypes.List{ElementType: findingTFType}, findings),
-		"summary":            tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, summary),
-		"passed":             tftypes.NewValue(tftypes.Bool, res.Passed),
-		"expired_exceptions": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, expired),
+		"findings":             tftypes.NewValue(tftypes.List{ElementType: findingTFType}, findings),
+		"summary":              tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, summary),
+		"passed":               tftypes.NewValue(tftypes.Bool, res.Passed),
+		"expired_exceptions":   stringList(res.ExpiredExceptions),
+		"unmatched_exceptions": stringList(res.UnmatchedExceptions),
 	})
+}
+
+// stringList is ss as a list of strings.
+func stringList(ss []string) tftypes.Value {
+	values := make([]tftypes.Value, len(ss))
+	for i, s := range ss {
+		values[i] = stringValue(s)
+	}
+	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, values)
 }

@@ -99,10 +99,11 @@ output "users" {
 }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("inventory", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"findings":           knownvalue.ListExact(ada),
-					"summary":            summary(nil),
-					"passed":             knownvalue.Bool(false),
-					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{}),
+					"findings":             knownvalue.ListExact(ada),
+					"summary":              summary(nil),
+					"passed":               knownvalue.Bool(false),
+					"expired_exceptions":   knownvalue.ListExact([]knownvalue.Check{}),
+					"unmatched_exceptions": knownvalue.ListExact([]knownvalue.Check{}),
 				})),
 				statecheck.ExpectKnownOutputValue("admin_keys", knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"findings": knownvalue.ListExact(append(append([]knownvalue.Check{}, ada[:2]...),
@@ -112,9 +113,10 @@ output "users" {
 							"owner": knownvalue.Null(), "detail": knownvalue.StringExact("2 admin keys, more than max_admin_keys = 1"),
 						}),
 						ada[2])),
-					"summary":            summary(map[string]int64{"too_many_admin_keys": 1}),
-					"passed":             knownvalue.Bool(false),
-					"expired_exceptions": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("key_ada")}),
+					"summary":              summary(map[string]int64{"too_many_admin_keys": 1}),
+					"passed":               knownvalue.Bool(false),
+					"expired_exceptions":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("key_ada")}),
+					"unmatched_exceptions": knownvalue.ListExact([]knownvalue.Check{}),
 				})),
 				statecheck.ExpectKnownOutputValue("users", knownvalue.ListExact([]knownvalue.Check{
 					findingCheck("owner_without_access", "owner Ada Lovelace is not a user of the organization"),

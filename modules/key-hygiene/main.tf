@@ -53,6 +53,17 @@ locals {
   count_of       = { for r in local.all_rules : r => lookup(local.counts, r, 0) }
   check_messages = { for r in local.all_rules : r => "Key hygiene rule ${r} has ${local.count_of[r]} finding(s):\n${join("\n", lookup(local.lines, r, []))}" }
 
+  # Exceptions that accept nothing: lapsed, or naming no key of the
+  # inventory. Each warns, listing at most max_listed_findings of them.
+  exception_lines = {
+    expired   = [for id in local.result.expired_exceptions : "- exception for ${id}: lapsed (until ${jsonencode(var.exceptions[id].until)}); its findings are back. Renew it with a reason, or fix the key."]
+    unmatched = [for id in local.result.unmatched_exceptions : "- exception for ${id}: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception."]
+  }
+  exception_messages = { for kind, ls in local.exception_lines : kind => join("\n", concat(
+    slice(ls, 0, min(length(ls), var.max_listed_findings)),
+    length(ls) > var.max_listed_findings ? ["- ... and ${length(ls) - var.max_listed_findings} more: the ${kind}_exceptions output has them all."] : [],
+  )) }
+
   enforced       = [for r in local.enabled_rules : r if contains(var.enforce, r) && local.counts[r] > 0]
   enforced_count = sum(concat([0], [for r in local.enforced : local.counts[r]]))
   enforced_lines = flatten([for r in local.enforced : local.lines[r]])
@@ -149,5 +160,22 @@ check "user_owned" {
   assert {
     condition     = local.count_of["user_owned"] == 0
     error_message = local.check_messages["user_owned"]
+  }
+}
+
+# Exceptions that accept nothing warn too, so that a lapsed end date or a
+# mistyped key id is seen, not silently ignored. Never blocking.
+
+check "expired_exceptions" {
+  assert {
+    condition     = length(local.result.expired_exceptions) == 0
+    error_message = "${length(local.result.expired_exceptions)} key hygiene exception(s) have lapsed:\n${local.exception_messages["expired"]}"
+  }
+}
+
+check "unmatched_exceptions" {
+  assert {
+    condition     = length(local.result.unmatched_exceptions) == 0
+    error_message = "${length(local.result.unmatched_exceptions)} key hygiene exception(s) name no key of the inventory:\n${local.exception_messages["unmatched"]}"
   }
 }

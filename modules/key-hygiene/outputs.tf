@@ -23,3 +23,8 @@ output "expired_exceptions" {
   description = "The sorted key ids whose exception has lapsed: their findings are back. Renew the exception or fix the key."
   value       = local.result.expired_exceptions
 }
+
+output "unmatched_exceptions" {
+  description = "The sorted key ids of exceptions, lapsed or not, that name no key of the inventory: a mistyped id, or a key revoked since. They accept nothing: correct the id, or remove the exception."
+  value       = local.result.unmatched_exceptions
+}

@@ -32,9 +32,11 @@ type Case struct {
 	// one, in order.
 	Findings []map[string]any `json:"findings"`
 	Errors   []string         `json:"errors"`
-	// Summary and ExpiredExceptions, when set, are checked too.
-	Summary           map[string]int `json:"summary"`
-	ExpiredExceptions []string       `json:"expired_exceptions"`
+	// Summary, ExpiredExceptions and UnmatchedExceptions, when set, are
+	// checked too.
+	Summary             map[string]int `json:"summary"`
+	ExpiredExceptions   []string       `json:"expired_exceptions"`
+	UnmatchedExceptions []string       `json:"unmatched_exceptions"`
 
 	// NotFor names the runners that cannot give the case at all, with why.
 	NotFor map[string]string `json:"not_for"`

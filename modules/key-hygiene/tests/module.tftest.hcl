@@ -134,7 +134,71 @@ run "a_lapsed_exception_blocks_again" {
     exceptions = { key_project = { rules = ["owner_without_access"], reason = "Handed over to the platform team this week.", until = "2026-11-27" } }
   }
 
-  expect_failures = [output.findings, check.no_expiry, check.user_owned, check.owner_without_access]
+  expect_failures = [output.findings, check.no_expiry, check.user_owned, check.owner_without_access, check.expired_exceptions]
+}
+
+run "lapsed_and_unmatched_exceptions_warn" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.owner_without_access, check.expired_exceptions, check.unmatched_exceptions]
+
+  variables {
+    exceptions = {
+      key_admin   = { rules = ["user_owned"], reason = "Ada's key until the CI account takes over.", until = "2027-01-31" }
+      key_admni   = { rules = ["no_expiry"], reason = "Meant for key_admin, mistyped.", until = "2027-01-31" }
+      key_project = { rules = ["idle"], reason = "Handed over to the platform team.", until = "2026-11-27" }
+      key_revoked = { rules = ["idle"], reason = "Revoked in October.", until = "2026-10-31" }
+    }
+  }
+
+  assert {
+    condition     = output.expired_exceptions == tolist(["key_project", "key_revoked"]) && output.unmatched_exceptions == tolist(["key_admni", "key_revoked"])
+    error_message = "expired ${jsonencode(output.expired_exceptions)}, unmatched ${jsonencode(output.unmatched_exceptions)}"
+  }
+  assert {
+    condition     = local.exception_messages["unmatched"] == "- exception for key_admni: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception.\n- exception for key_revoked: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception."
+    error_message = local.exception_messages["unmatched"]
+  }
+  assert {
+    condition     = startswith(local.exception_messages["expired"], "- exception for key_project: lapsed (until \"2026-11-27\"); its findings are back.")
+    error_message = local.exception_messages["expired"]
+  }
+}
+
+run "exception_warnings_list_at_most_max_listed_findings" {
+  command         = plan
+  expect_failures = [check.no_expiry, check.user_owned, check.owner_without_access, check.unmatched_exceptions]
+
+  variables {
+    max_listed_findings = 1
+    exceptions = {
+      key_x = { rules = ["idle"], reason = "Gone.", until = "2027-01-31" }
+      key_y = { rules = ["idle"], reason = "Gone.", until = "2027-01-31" }
+      key_z = { rules = ["idle"], reason = "Gone.", until = "2027-01-31" }
+    }
+  }
+
+  assert {
+    condition     = local.exception_messages["unmatched"] == "- exception for key_x: no key of the inventory has this id (a typo, or a revoked key). Correct the id, or remove the exception.\n- ... and 2 more: the unmatched_exceptions output has them all."
+    error_message = local.exception_messages["unmatched"]
+  }
+}
+
+# Settings a caller gets wrong are refused at the caller's argument, by the
+# variable's validation, in the engine's words (the corpus checks the words).
+run "bad_settings_are_refused_at_the_variables" {
+  command = plan
+
+  variables {
+    max_idle_days  = -1
+    max_admin_keys = 2.5
+    rules          = ["idle", "idel"]
+    enforce        = ["expierd"]
+    exceptions     = { key_admin = { rules = ["too_many_admin_keys"], reason = " ", until = "next year" } }
+    users          = [{ id = "" }]
+    now            = "yesterday"
+  }
+
+  expect_failures = [var.max_idle_days, var.max_admin_keys, var.rules, var.enforce, var.exceptions, var.users, var.now]
 }
 
 run "an_enforced_rule_that_is_disabled_does_not_block" {
