@@ -9,10 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/keycensus/terraform-provider-openai/internal/hygiene"
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
@@ -76,10 +80,13 @@ func TestKeyHygieneGate(t *testing.T) {
 
 			reports := filepath.Join(t.TempDir(), "reports")
 			summary := filepath.Join(t.TempDir(), "step-summary.md")
-			uri := "infra/openai-keys/main.tf"
-			code, log := runGate(t, ctx, ex.dir, append(append(ex.env, settingsEnv...),
+			// As CI runs it: from the repository's root, on the
+			// configuration's directory.
+			checkout, dir := filepath.Dir(filepath.Dir(ex.dir)), filepath.Join(filepath.Base(filepath.Dir(ex.dir)), filepath.Base(ex.dir))
+			at := sarifLocation{uri: dir + "/main.tf", line: lineOf(t, filepath.Join(ex.dir, "main.tf"), `data "openai_api_keys" "all"`)}
+			code, log := runGateIn(t, ctx, checkout, dir, append(append(ex.env, settingsEnv...),
 				"TERRAFORM="+terraform, "CONFTEST="+conftest, "OPA="+opa, "POLICY_DIR="+filepath.Join(root, "policy"),
-				"REPORTS_DIR="+reports, "SARIF_URI="+uri, "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github"))
+				"REPORTS_DIR="+reports, "SARIF_URI=unused.tf", "GITHUB_STEP_SUMMARY="+summary, "CONSOLE_OUTPUT=github"))
 			if want := min(tc.denies, 1); code != want {
 				t.Fatalf("the gate exited %d, want %d\n%s", code, want, log)
 			}
@@ -91,8 +98,8 @@ func TestKeyHygieneGate(t *testing.T) {
 				t.Errorf("%d warning annotations, want %d", n, len(want.Warn))
 			}
 
-			checkSARIF(t, filepath.Join(reports, "openai-keys.sarif"), uri, want)
-			checkJUnit(t, filepath.Join(reports, "openai-keys.junit.xml"), len(want.Deny)+len(want.Warn))
+			checkSARIF(t, filepath.Join(reports, "openai-keys.sarif"), at, want)
+			checkJUnit(t, filepath.Join(reports, "openai-keys.junit.xml"), want)
 
 			var conftestJSON []struct {
 				Failures []struct{ Msg string } `json:"failures"`
@@ -175,10 +182,17 @@ func TestKeyHygieneGateThatCannotRunFails(t *testing.T) {
 // output.
 func runGate(t *testing.T, ctx context.Context, dir string, env []string, args ...string) (int, string) {
 	t.Helper()
+	return runGateIn(t, ctx, "", dir, env, args...)
+}
+
+// runGateIn is runGate in the working directory cwd.
+func runGateIn(t *testing.T, ctx context.Context, cwd, dir string, env []string, args ...string) (int, string) {
+	t.Helper()
 	if dir != "" {
 		args = append([]string{dir}, args...)
 	}
 	gate := exec.CommandContext(ctx, filepath.Join(repoRoot(t), "examples", "ci", "key-hygiene-gate"), args...)
+	gate.Dir = cwd
 	gate.Env = append(os.Environ(), env...)
 	var log bytes.Buffer
 	gate.Stdout, gate.Stderr = &log, &log
@@ -191,20 +205,48 @@ func runGate(t *testing.T, ctx context.Context, dir string, env []string, args .
 	return 0, log.String()
 }
 
-// checkSARIF holds a SARIF report to the policy's messages: version 2.1.0,
-// an error per denied message and a warning per other one, with their texts,
-// each located at line 1 of uri, as GitHub code scanning requires a line.
-func checkSARIF(t *testing.T, file, uri string, want results) {
+// findingMessages are the messages of findings among msgs: not the policy's
+// own ("openai.keys ...") nor an exception's.
+func findingMessages(msgs []string) []string {
+	var out []string
+	for _, m := range msgs {
+		if !strings.HasPrefix(m, "openai.keys") && !strings.HasPrefix(m, "exception for ") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// checkSARIF holds a SARIF report to the SARIF 2.1.0 schema and to the
+// policy's messages: a rule per hygiene rule, with descriptions and a help
+// link to its section of the guide; an error result per denied finding and a
+// warning per other finding, with their texts, the rule as ruleId, a
+// fingerprint distinct for each finding, and the location of the data block
+// that read the keys, at.
+func checkSARIF(t *testing.T, file string, at sarifLocation, want results) {
 	t.Helper()
+	validateSARIF(t, file)
 	var sarif struct {
 		Version string `json:"version"`
 		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID               string `json:"id"`
+						ShortDescription struct{ Text string }
+						FullDescription  struct{ Text string }
+						HelpURI          string `json:"helpUri"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
 			Results []struct {
+				RuleID  string `json:"ruleId"`
 				Level   string `json:"level"`
 				Message struct {
 					Text string `json:"text"`
 				} `json:"message"`
-				Locations []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+				Locations           []struct {
 					PhysicalLocation struct {
 						ArtifactLocation struct {
 							URI string `json:"uri"`
@@ -221,23 +263,84 @@ func checkSARIF(t *testing.T, file, uri string, want results) {
 	if sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
 		t.Fatalf("SARIF version %q with %d runs, want 2.1.0 with one", sarif.Version, len(sarif.Runs))
 	}
-	byLevel := map[string][]string{}
-	for _, r := range sarif.Runs[0].Results {
-		byLevel[r.Level] = append(byLevel[r.Level], r.Message.Text)
-		if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != uri || r.Locations[0].PhysicalLocation.Region.StartLine != 1 {
-			t.Errorf("result %q is located at %+v, want line 1 of %s", r.Message.Text, r.Locations, uri)
+	run := sarif.Runs[0]
+	var ruleIDs []string
+	for _, r := range run.Tool.Driver.Rules {
+		ruleIDs = append(ruleIDs, r.ID)
+		if r.ShortDescription.Text == "" || r.FullDescription.Text == "" || !strings.HasSuffix(r.HelpURI, "/docs/guides/compliance#"+r.ID) {
+			t.Errorf("the SARIF rule %s: %+v, want descriptions and a help link to its section of the compliance guide", r.ID, r)
 		}
 	}
-	if !sameSet(byLevel["error"], want.Deny) {
-		t.Errorf("SARIF errors: %d, want one per denied message: %d", len(byLevel["error"]), len(want.Deny))
+	if want := strings.Join(hygiene.Rules, " "); strings.Join(ruleIDs, " ") != want {
+		t.Errorf("SARIF rules %v, want one per hygiene rule: %s", ruleIDs, want)
 	}
-	if !sameSet(byLevel["warning"], want.Warn) {
-		t.Errorf("SARIF warnings: %d, want one per other message: %d", len(byLevel["warning"]), len(want.Warn))
+	byLevel := map[string][]string{}
+	fingerprints := map[string]string{}
+	for _, r := range run.Results {
+		byLevel[r.Level] = append(byLevel[r.Level], r.Message.Text)
+		if !strings.HasPrefix(r.Message.Text, r.RuleID+": ") {
+			t.Errorf("result %q has the ruleId %q", r.Message.Text, r.RuleID)
+		}
+		fp := r.PartialFingerprints["openaiKeyHygiene/v1"]
+		if other, dup := fingerprints[fp]; fp == "" || dup {
+			t.Errorf("result %q has the fingerprint %q, like %q", r.Message.Text, fp, other)
+		}
+		fingerprints[fp] = r.Message.Text
+		if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != at.uri || r.Locations[0].PhysicalLocation.Region.StartLine != at.line {
+			t.Errorf("result %q is located at %+v, want line %d of %s", r.Message.Text, r.Locations, at.line, at.uri)
+		}
+	}
+	if !sameSet(byLevel["error"], findingMessages(want.Deny)) {
+		t.Errorf("SARIF errors: %d, want one per denied finding: %d", len(byLevel["error"]), len(findingMessages(want.Deny)))
+	}
+	if !sameSet(byLevel["warning"], findingMessages(want.Warn)) {
+		t.Errorf("SARIF warnings: %d, want one per other finding: %d", len(byLevel["warning"]), len(findingMessages(want.Warn)))
 	}
 }
 
-// checkJUnit counts the failed test cases of a JUnit report.
-func checkJUnit(t *testing.T, file string, want int) {
+// datePattern finds a date in a test case's name, which would make it a new
+// test every day.
+var datePattern = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}`)
+
+// sarifLocation is where code scanning shows an alert.
+type sarifLocation struct {
+	uri  string
+	line int
+}
+
+// validateSARIF holds a report to the SARIF 2.1.0 JSON schema, as the SARIF
+// SDK ships it (testdata/sarif-2.1.0.json).
+func validateSARIF(t *testing.T, file string) {
+	t.Helper()
+	open := func(name string) any {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = f.Close() }()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return doc
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif-2.1.0.json", open(filepath.Join("testdata", "sarif-2.1.0.json"))); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("sarif-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(open(file)); err != nil {
+		t.Errorf("the SARIF report breaks the SARIF 2.1.0 schema: %v", err)
+	}
+}
+
+// checkJUnit holds a JUnit report to the policy's messages: a failed case per
+// denied message, a skipped case per warning, each finding's case named by
+// its rule and key alone.
+func checkJUnit(t *testing.T, file string, want results) {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -246,25 +349,59 @@ func checkJUnit(t *testing.T, file string, want int) {
 	var suites struct {
 		Suites []struct {
 			Cases []struct {
-				Name    string    `xml:"name,attr"`
-				Failure *struct{} `xml:"failure"`
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(b, &suites); err != nil {
 		t.Fatalf("the JUnit report: %v\n%s", err, b)
 	}
-	failed := 0
+	var failed, skipped []string
+	names := map[string]bool{}
 	for _, s := range suites.Suites {
 		for _, c := range s.Cases {
-			if c.Failure != nil {
-				failed++
+			switch {
+			case c.Failure != nil:
+				failed = append(failed, c.Failure.Message)
+			case c.Skipped != nil:
+				skipped = append(skipped, strings.TrimPrefix(c.Skipped.Message, "warning, not enforced: "))
+			}
+			if c.Name != "policy" {
+				if names[c.Name] || datePattern.MatchString(c.Name) {
+					t.Errorf("the test case %q is named twice, or with a date", c.Name)
+				}
+				names[c.Name] = true
 			}
 		}
 	}
-	if failed != want {
-		t.Errorf("%d failed test cases in the JUnit report, want one per message: %d", failed, want)
+	if !sameSet(failed, want.Deny) {
+		t.Errorf("%d failed test cases in the JUnit report, want one per denied message: %d", len(failed), len(want.Deny))
 	}
+	if !sameSet(skipped, want.Warn) {
+		t.Errorf("%d skipped test cases in the JUnit report, want one per warning: %d\n%q\n%q", len(skipped), len(want.Warn), skipped, want.Warn)
+	}
+}
+
+// lineOf is the number of the first line of file that starts with prefix.
+func lineOf(t *testing.T, file, prefix string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line starting %q", file, prefix)
+	return 0
 }
 
 func readJSON(t *testing.T, file string, v any) {

@@ -257,6 +257,7 @@ _listed := [key |
 		"owner_role": object.get(owner, "role", null),
 		"owner_label": _owner_label(owner),
 		"project_label": _project_label(full),
+		"listed_by": listing[1].address,
 	})
 ]
 
@@ -308,6 +309,17 @@ else := [key |
 	projects := [j | some j in listings; _listed[j].kind == "project"]
 	i == array.concat(projects, listings)[0]
 ]
+
+# The address of the data source whose listing of each key counts, and the
+# first key data source, for findings about the organization: the CI gate
+# points each finding at the configuration line that read its key.
+key_sources := {key.id: key.listed_by | some key in _keys}
+
+first_source := _sources[0].address
+
+# The addresses of the key data sources the policy read, in the order their
+# keys count.
+key_data_sources := [source.address | some source in _sources]
 
 _label(s) if {
 	is_string(s)
@@ -668,6 +680,9 @@ warn contains concat("", [rule, ": ", finding.detail]) if {
 
 # What a message says of each key before the detail, built once per key when
 # messages are asked for: "key_abc (ci-deploy) in project Production: ".
+# message_prefix is the same, for the reports of openai.keys.report.
+message_prefix := _prefix
+
 _prefix := {key.id: concat("", [key.id, _name_part(key), _project_part(key), ": "]) | some key in _keys}
 
 _name_part(key) := concat("", [" (", key.name, ")"]) if key.name != null
