@@ -414,3 +414,30 @@ func readJSON(t *testing.T, file string, v any) {
 		t.Fatalf("%s: %v\n%.500s", filepath.Base(file), err, b)
 	}
 }
+
+// TestSARIFRuleHelpIsTheGuides: each SARIF rule's help link is a section of
+// the compliance guide that says what the rule's full description says, and
+// every hygiene rule has both.
+func TestSARIFRuleHelpIsTheGuides(t *testing.T) {
+	opa := opaPath(t)
+	var descriptions map[string][2]string
+	evalQuery(t, t.Context(), opa, []string{"-d", filepath.Join(repoRoot(t), "policy")}, []byte("{}"),
+		"data.openai.keys.report.rule_descriptions", &descriptions)
+	guide, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "guides", "compliance.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range hygiene.Rules {
+		d, ok := descriptions[rule]
+		if !ok {
+			t.Errorf("the SARIF report has no description of %s", rule)
+			continue
+		}
+		if section := "### " + rule + "\n\n" + d[1] + "\n"; !bytes.Contains(guide, []byte(section)) {
+			t.Errorf("docs/guides/compliance.md lacks the section the SARIF help of %s links to:\n%s", rule, section)
+		}
+	}
+	if len(descriptions) != len(hygiene.Rules) {
+		t.Errorf("%d SARIF rule descriptions for %d rules", len(descriptions), len(hygiene.Rules))
+	}
+}
