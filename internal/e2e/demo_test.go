@@ -12,9 +12,11 @@ import (
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
-// TestDemo runs make demo's script as a user would: it passes, names each key
-// of the sample organization once, by kind, though the fake's admin key
-// listing holds the project keys too, and leaves nothing behind.
+// TestDemo runs make demo's script as a user would, into a log: it passes,
+// names each key of the sample organization once, by kind, though the fake's
+// admin key listing holds the project keys too; it prints plain text, the
+// warnings and the summary in at most 300 lines, not the outputs' full
+// findings; and it leaves nothing behind.
 func TestDemo(t *testing.T) {
 	terraform := terraformPath(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
@@ -31,6 +33,22 @@ func TestDemo(t *testing.T) {
 	want := fmt.Sprintf("== the inventory: each key of the organization once, by kind\n  admin = %d\n  project = %d\n", len(admin), project)
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("the demo's output lacks\n%s\nit printed:\n%s", want, out)
+	}
+	text := string(out)
+	if n := strings.Count(text, "\n"); n > 300 {
+		t.Errorf("the demo printed %d lines, want at most 300", n)
+	}
+	if strings.Contains(text, "\x1b[") {
+		t.Error("the demo printed colour codes into a log")
+	}
+	for _, want := range []string{"Key hygiene rule idle has 3 finding(s):", "== the key-hygiene module's summary", "  user_owned = 7", "make policy"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the demo's output lacks %q", want)
+		}
+	}
+	// The outputs repeat the warnings in full: they stay in the plan.
+	if strings.Contains(text, "Changes to Outputs") {
+		t.Error("the demo printed the plan's outputs")
 	}
 	left, err := os.ReadDir(tmp)
 	if err != nil {
