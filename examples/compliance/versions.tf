@@ -10,5 +10,5 @@ terraform {
   }
 }
 
-# Reads OPENAI_ADMIN_KEY (and OPENAI_BASE_URL, if set).
+# Reads OPENAI_ADMIN_KEY (and OPENAI_ADMIN_BASE_URL, if set).
 provider "openai" {}

@@ -156,7 +156,7 @@ func sampleOrganizationEnvOn(t *testing.T, ctx context.Context, work string, opt
 	srv := openaitest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	srv.LoadSampleOrganization()
-	return append(devProviderEnv(t, ctx, repoRoot(t), work), "OPENAI_BASE_URL="+srv.URL())
+	return append(devProviderEnv(t, ctx, repoRoot(t), work), "OPENAI_ADMIN_BASE_URL="+srv.URL())
 }
 
 // terraformPath is the terraform the acceptance tests use; without one, and

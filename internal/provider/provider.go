@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -27,8 +28,13 @@ import (
 // Environment variables the provider reads when its configuration is silent.
 const (
 	envAdminKey = "OPENAI_ADMIN_KEY"
-	envBaseURL  = "OPENAI_BASE_URL"
+	envBaseURL  = "OPENAI_ADMIN_BASE_URL"
 )
+
+// envSDKBaseURL is the official SDKs' base URL for inference traffic, often
+// pointed at a gateway. The provider never reads it: the admin key must not
+// follow it there.
+const envSDKBaseURL = "OPENAI_BASE_URL"
 
 var (
 	_ provider.Provider              = (*openaiProvider)(nil)
@@ -117,8 +123,10 @@ func (p *openaiProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Sensitive: true,
 			},
 			"base_url": schema.StringAttribute{
-				MarkdownDescription: "The base URL of the OpenAI API. Falls back to the `" + envBaseURL + "` environment variable, " +
-					"then `" + client.DefaultBaseURL + "`. It must use `https`, except for a loopback host such as `127.0.0.1`.",
+				MarkdownDescription: "The base URL of the OpenAI Admin API, where the admin key is sent. Falls back to the `" + envBaseURL +
+					"` environment variable, then `" + client.DefaultBaseURL + "`. It must use `https`, except for a loopback host " +
+					"such as `127.0.0.1`. `" + envSDKBaseURL + "`, which the official SDKs read and which often points at an " +
+					"inference gateway, is never read: the provider warns when it is set and ignored.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
@@ -196,6 +204,13 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	baseURL := os.Getenv(envBaseURL)
 	if !config.BaseURL.IsNull() {
 		baseURL = config.BaseURL.ValueString()
+	}
+	if sdk := os.Getenv(envSDKBaseURL); baseURL == "" && sdk != "" && strings.TrimRight(sdk, "/") != client.DefaultBaseURL {
+		resp.Diagnostics.AddWarning("OPENAI_BASE_URL Ignored",
+			fmt.Sprintf("%s is set to %q, but the provider does not read it: it is the official SDKs' address for "+
+				"inference traffic, often a gateway or proxy, and the admin key must not be sent there. The provider "+
+				"reads the OpenAI Admin API at %s. To use another address for the Admin API, set base_url in the "+
+				"provider configuration or %s.", envSDKBaseURL, sdk, client.DefaultBaseURL, envBaseURL))
 	}
 	if err := client.CheckBaseURL(baseURL); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid OpenAI Base URL",

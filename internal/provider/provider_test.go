@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -240,6 +245,66 @@ func TestAccProviderMissingAdminKey(t *testing.T) {
 	})
 }
 
+// The admin key never follows OPENAI_BASE_URL, the SDKs' address for
+// inference traffic: a gateway there receives no request, while
+// OPENAI_ADMIN_BASE_URL serves the read.
+func TestAccProviderIgnoresOpenAIBaseURL(t *testing.T) {
+	f := newAccFixture(t, openaitest.Options{})
+	f.srv.SeedAdminKeys(3)
+	gateway := openaitest.NewServer(openaitest.Options{})
+	t.Cleanup(gateway.Close)
+	gateway.SeedAdminKeys(5)
+	t.Setenv(envAdminKey, openaitest.DefaultAdminKey)
+	t.Setenv(envSDKBaseURL, gateway.URL())
+	t.Setenv(envBaseURL, f.srv.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: f.factories(),
+		Steps: []resource.TestStep{{
+			Config: `provider "openai" {}` + "\n" + dataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.openai_admin_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(3)),
+			},
+		}},
+	})
+	if n := len(gateway.Requests()); n != 0 {
+		t.Fatalf("the gateway at OPENAI_BASE_URL received %d requests, want none", n)
+	}
+	if len(f.srv.Requests()) == 0 {
+		t.Fatal("OPENAI_ADMIN_BASE_URL received no request")
+	}
+}
+
+// Set alone, OPENAI_BASE_URL is ignored with a warning that says why; the
+// default address, or an admin address configured, say nothing.
+func TestConfigureWarnsOfOpenAIBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		name, sdk, admin string
+		warns            bool
+	}{
+		{"a gateway", "https://llm-gateway.example.com/v1", "", true},
+		{"the default", "https://api.openai.com/v1/", "", false},
+		{"an admin address too", "https://llm-gateway.example.com/v1", "https://api.openai.com/v1", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(envAdminKey, openaitest.DefaultAdminKey)
+			t.Setenv(envSDKBaseURL, tc.sdk)
+			t.Setenv(envBaseURL, tc.admin)
+			diags := configure(t, &openaiProvider{version: "test"}, nil)
+			if diags.HasError() {
+				t.Fatalf("errors: %v", diags)
+			}
+			var found []string
+			for _, d := range diags.Warnings() {
+				found = append(found, d.Summary()+": "+d.Detail())
+			}
+			if warned := len(found) == 1 && strings.Contains(found[0], "OPENAI_BASE_URL Ignored") &&
+				strings.Contains(found[0], tc.sdk) && strings.Contains(found[0], "OPENAI_ADMIN_BASE_URL"); warned != tc.warns || len(found) > 1 {
+				t.Fatalf("warnings %q, want a warning: %v", found, tc.warns)
+			}
+		})
+	}
+}
+
 func TestAccProviderEnvironment(t *testing.T) {
 	f := newAccFixture(t, openaitest.Options{})
 	f.srv.SeedAdminKeys(3)
@@ -265,4 +330,25 @@ func TestAccProviderEnvironment(t *testing.T) {
 			t.Fatalf("user agent %q, want terraform-provider-openai/test Terraform/<version>", r.UserAgent)
 		}
 	}
+}
+
+// configure runs p's Configure on a configuration whose attributes are
+// values (null when absent), and returns its diagnostics.
+func configure(t *testing.T, p *openaiProvider, values map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+		if v, ok := values[name]; ok {
+			attrs[name] = v
+		}
+	}
+	req := provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, req, &resp)
+	return resp.Diagnostics
 }

@@ -74,7 +74,7 @@ output "count" { value = length(data.openai_admin_api_keys.all.ids) }
 			}
 			cmd := exec.Command(terraform, "-chdir="+work, "plan", "-input=false", "-lock=false", "-no-color")
 			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=trace", "CHECKPOINT_DISABLE=1",
-				"OPENAI_BASE_URL="+srv.URL(), "OPENAI_ADMIN_KEY=")
+				"OPENAI_ADMIN_BASE_URL="+srv.URL(), "OPENAI_ADMIN_KEY=")
 			cmd.Env = append(cmd.Env, tc.env...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out

@@ -1,7 +1,7 @@
 # Sourced by scripts/demo and scripts/policy, with the temp directory's prefix
 # as its argument. It builds the provider and the fake OpenAI Admin API,
 # serves the sample organization on 127.0.0.1, points Terraform at both
-# (dev_overrides; OPENAI_BASE_URL and OPENAI_ADMIN_KEY), and copies
+# (dev_overrides; OPENAI_ADMIN_BASE_URL and OPENAI_ADMIN_KEY), and copies
 # examples/compliance with modules/ beside it into $work, ready to plan as
 # $dir. An EXIT trap stops the fake and removes $work, whatever happens next.
 # It sets root, work, dir and tf.
@@ -48,8 +48,8 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export OPENAI_BASE_URL
-OPENAI_BASE_URL=$(cat "$work/base-url")
+export OPENAI_ADMIN_BASE_URL
+OPENAI_ADMIN_BASE_URL=$(cat "$work/base-url")
 # The fake's key: it opens nothing but the fake.
 export OPENAI_ADMIN_KEY="${DEMO_ADMIN_KEY:-sk-admin-fake-0123456789abcdef}"
 

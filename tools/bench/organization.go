@@ -165,7 +165,7 @@ func orgPacedPlan(ctx context.Context, terraform, work, rc, dir string, opts ope
 // through the RSS-reading wrapper when rssDir is set.
 func planEnv(work, rc, url, rssDir string) []string {
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_BASE_URL="+url,
+		"OPENAI_ADMIN_KEY="+openaitest.DefaultAdminKey, "OPENAI_ADMIN_BASE_URL="+url,
 		envWrapBinary+"="+filepath.Join(work, "real", "terraform-provider-openai"))
 	if rssDir != "" {
 		env = append(env, envWrapRSS+"="+rssDir)
