@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -78,11 +79,13 @@ type Client struct {
 	userAgent    string
 	maxRetries   int
 	maxRetryWait time.Duration
-	clock        Clock
-	jitter       func() float64
-	log          Logger
-	pace         *pacer
-	http         *retryablehttp.Client
+	// requestTimeout bounds one attempt.
+	requestTimeout time.Duration
+	clock          Clock
+	jitter         func() float64
+	log            Logger
+	pace           *pacer
+	http           *retryablehttp.Client
 }
 
 // New validates cfg and returns a Client.
@@ -129,7 +132,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	}
-	hc.Timeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
+	c.requestTimeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
+	hc.Timeout = c.requestTimeout
 	next := hc.Transport
 	if next == nil {
 		next = pooledTransport
@@ -258,7 +262,7 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 			last := &APIError{StatusCode: st.status, RequestID: st.requestID, Method: http.MethodGet, Path: path, Attempts: st.count}
 			return st.requestID, c.rateLimitError(path, st, last)
 		}
-		return "", fmt.Errorf("GET %s failed after %d attempt(s): %w", path, st.count, err)
+		return "", c.transportError(path, st, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 
@@ -271,6 +275,10 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 		apiErr := newAPIError(resp, body, c.adminKey)
 		apiErr.Path = path
 		apiErr.Attempts = st.count
+		if resp.StatusCode == http.StatusNotFound && !strings.HasSuffix(c.path, "/v1") {
+			apiErr.Hint = fmt.Sprintf("the base URL %s does not end in /v1, where the OpenAI API's paths start: "+
+				"add /v1 to base_url (or %s), such as %s", c.baseURL, "OPENAI_ADMIN_BASE_URL", DefaultBaseURL)
+		}
 		if resp.StatusCode == http.StatusTooManyRequests {
 			return requestID, c.rateLimitError(path, st, apiErr)
 		}
@@ -279,7 +287,29 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 	if err := json.Unmarshal(body, out); err != nil {
 		return requestID, &DecodeError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, RequestID: requestID, Err: err}
 	}
+	st.stats.addAnswered()
 	return requestID, nil
+}
+
+// transportError is the error of a request that never got an answer: the
+// host does not resolve, refuses the connection, or every attempt ran out
+// of the request timeout; else the transport's error as it is.
+func (c *Client) transportError(path string, st *attempts, err error) error {
+	host := c.baseURL
+	if u, perr := url.Parse(c.baseURL); perr == nil {
+		host = u.Host
+	}
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return &HostNotFoundError{Host: host, Err: err}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &ConnectionRefusedError{Host: host, Attempts: st.count, Err: err}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return &TimeoutError{Method: http.MethodGet, Path: path, Timeout: c.requestTimeout, Attempts: st.count, Err: err}
+	}
+	return fmt.Errorf("GET %s failed after %d attempt(s): %w", path, st.count, err)
 }
 
 // CheckBaseURL reports whether raw ("" for the default) is a base URL that New

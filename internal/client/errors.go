@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -26,6 +27,9 @@ type APIError struct {
 	Path      string
 	// Attempts is how many times the request was sent, retries included.
 	Attempts int
+	// Hint, when set, says what most likely caused the error and how to fix
+	// it, such as a base URL without /v1 for a 404.
+	Hint string
 }
 
 func (e *APIError) Error() string {
@@ -203,3 +207,46 @@ func redact(s, secret string) string {
 	}
 	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }
+
+// TimeoutError reports a request whose attempts each ran out of the request
+// timeout before the API answered.
+type TimeoutError struct {
+	Method, Path string
+	// Timeout is the limit of one attempt; Attempts how many were sent.
+	Timeout  time.Duration
+	Attempts int
+	Err      error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("%s %s: no answer within the request timeout of %s, %d attempt(s): %v", e.Method, e.Path, e.Timeout, e.Attempts, e.Err)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// HostNotFoundError reports a base URL whose host does not resolve: no
+// retry can fix it.
+type HostNotFoundError struct {
+	Host string
+	Err  error
+}
+
+func (e *HostNotFoundError) Error() string {
+	return fmt.Sprintf("the host %s does not resolve: %v", e.Host, e.Err)
+}
+
+func (e *HostNotFoundError) Unwrap() error { return e.Err }
+
+// ConnectionRefusedError reports a base URL where nothing listens: every
+// attempt, MaxConnectionRefusedRetries retries included, was refused.
+type ConnectionRefusedError struct {
+	Host     string
+	Attempts int
+	Err      error
+}
+
+func (e *ConnectionRefusedError) Error() string {
+	return fmt.Sprintf("%s refused the connection, %d attempt(s): %v", e.Host, e.Attempts, e.Err)
+}
+
+func (e *ConnectionRefusedError) Unwrap() error { return e.Err }

@@ -16,6 +16,7 @@ type RateLimitStats struct {
 	waited    time.Duration
 	tooMany   int
 	requests  int
+	answered  int
 	suggested int
 }
 
@@ -28,6 +29,8 @@ type RateLimitSnapshot struct {
 	TooManyRequests int
 	// Requests counts the attempts sent, retries included.
 	Requests int
+	// Answered counts the requests that succeeded: the pages read.
+	Answered int
 	// SuggestedMaxRequestsPerMinute is the max_requests_per_minute that
 	// would have avoided the 429s, from the limit the client learned or was
 	// told; 0 when none is known.
@@ -60,6 +63,7 @@ func (s *RateLimitStats) Add(o RateLimitSnapshot) {
 	s.waited += o.Waited
 	s.tooMany += o.TooManyRequests
 	s.requests += o.Requests
+	s.answered += o.Answered
 	if o.SuggestedMaxRequestsPerMinute > 0 {
 		s.suggested = o.SuggestedMaxRequestsPerMinute
 	}
@@ -73,6 +77,7 @@ func (s *RateLimitStats) Snapshot() RateLimitSnapshot {
 		Waited:                        s.waited,
 		TooManyRequests:               s.tooMany,
 		Requests:                      s.requests,
+		Answered:                      s.answered,
 		SuggestedMaxRequestsPerMinute: s.suggested,
 	}
 }
@@ -93,6 +98,15 @@ func (s *RateLimitStats) addRequest() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests++
+}
+
+func (s *RateLimitStats) addAnswered() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answered++
 }
 
 func (s *RateLimitStats) addTooMany() {

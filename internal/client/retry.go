@@ -2,12 +2,15 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -21,6 +24,11 @@ const (
 	InitialBackoff = 500 * time.Millisecond
 	// MaxBackoff caps the wait after a connection error or a server error.
 	MaxBackoff = 8 * time.Second
+	// MaxConnectionRefusedRetries bounds the retries of a request whose
+	// connection is refused: a restarting proxy recovers within that (0.5 s
+	// and 1 s of backoff), and a stopped API fails in under 2 s, not after
+	// every retry's backoff.
+	MaxConnectionRefusedRetries = 2
 )
 
 // retriedStatuses are retried besides the server errors; a server error is
@@ -58,6 +66,8 @@ type attempts struct {
 	paced bool
 	// rateLimited says the last attempt was a 429.
 	rateLimited bool
+	// refused counts the attempts whose connection was refused.
+	refused int
 
 	// The pacer's view of the attempt.
 	ticket
@@ -96,6 +106,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	c.pace.observe(st, resp, hint, hinted)
 	st.rateLimited = resp != nil && resp.StatusCode == http.StatusTooManyRequests
 	retry, reason := retryable(resp, err)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		st.refused++
+		retry = retry && st.refused <= MaxConnectionRefusedRetries
+	}
 	if !retry || st.count > c.maxRetries {
 		return false, nil
 	}
@@ -117,6 +131,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 }
 
 func retryable(resp *http.Response, err error) (bool, string) {
+	if dnsErr := (*net.DNSError)(nil); errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		// The name does not exist: asking again gives the same answer.
+		return false, ""
+	}
 	if err != nil {
 		// retryablehttp knows which transport errors are permanent (bad
 		// scheme, TLS verification, too many redirects).

@@ -17,12 +17,30 @@ import (
 // id, which OpenAI support asks for.
 func apiErrorDiagnostic(action string, err error) diag.Diagnostic {
 	var (
-		apiErr  *client.APIError
-		pageErr *client.PaginationError
-		decErr  *client.DecodeError
+		apiErr     *client.APIError
+		pageErr    *client.PaginationError
+		decErr     *client.DecodeError
+		hostErr    *client.HostNotFoundError
+		refusedErr *client.ConnectionRefusedError
+		timeoutErr *client.TimeoutError
 	)
 	var summary, detail string
 	switch {
+	case errors.As(err, &hostErr):
+		summary = "OpenAI Admin API Host Not Found"
+		detail = fmt.Sprintf("The provider could not %s: the host %s, from base_url (else %s, else the default %s), "+
+			"does not resolve. Check it for a typo. A name that does not resolve is not retried.",
+			action, hostErr.Host, envBaseURL, client.DefaultBaseURL)
+	case errors.As(err, &refusedErr):
+		summary = "OpenAI Admin API Connection Refused"
+		detail = fmt.Sprintf("The provider could not %s: %s refused the connection on each of %d attempts (a refused "+
+			"connection is retried %d times, over about 1.5 s). Check base_url (else %s) and that the server or proxy "+
+			"there is running.", action, refusedErr.Host, refusedErr.Attempts, client.MaxConnectionRefusedRetries, envBaseURL)
+	case errors.As(err, &timeoutErr):
+		summary = "OpenAI Admin API Request Timed Out"
+		detail = fmt.Sprintf("The OpenAI Admin API did not answer within request_timeout = %s, on each of %d attempt(s), "+
+			"while the provider tried to %s. Raise request_timeout in the provider configuration if the API is slow, or "+
+			"check base_url, the network and any proxy.", timeoutErr.Timeout, timeoutErr.Attempts, action)
 	case errors.As(err, &pageErr):
 		summary = "Inconsistent Pagination From OpenAI Admin API"
 		detail = fmt.Sprintf("The provider stopped while trying to %s because the API returned an inconsistent cursor: %s. "+
@@ -55,6 +73,9 @@ func apiErrorDiagnostic(action string, err error) diag.Diagnostic {
 	case errors.As(err, &apiErr):
 		summary = "OpenAI Admin API Request Failed"
 		detail = fmt.Sprintf("The OpenAI Admin API refused to %s.", action)
+		if apiErr.Hint != "" {
+			detail += " Most likely " + apiErr.Hint + "."
+		}
 	case errors.As(err, &decErr):
 		summary = "Unreadable OpenAI Admin API Response"
 		detail = fmt.Sprintf("The OpenAI Admin API answered, but its response could not be read while trying to %s. "+
