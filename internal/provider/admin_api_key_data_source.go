@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/client"
 )
@@ -32,7 +31,7 @@ func (d *adminAPIKeyDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_admin_api_key"
 }
 
-func (d *adminAPIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *adminAPIKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := adminKeyAttributes()
 	attributes["id"] = schema.StringAttribute{
 		Required:            true,
@@ -41,6 +40,7 @@ func (d *adminAPIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			source: "the openai_admin_api_keys data source lists them"}},
 	}
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Reads one admin API key of the OpenAI organization by id, with the same attributes as an " +
 			"element of `openai_admin_api_keys.keys`. An id that does not exist is an error.",
 		Attributes: attributes,
@@ -51,8 +51,8 @@ func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_admin_api_key", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	var id types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
 	if resp.Diagnostics.HasError() {
@@ -71,5 +71,7 @@ func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	// The schema is one element of openai_admin_api_keys.keys, id required.
-	resp.State.Raw = tftypes.NewValue(resp.State.Schema.Type().TerraformType(ctx), adminKeyValues(key))
+	values := adminKeyValues(key)
+	delete(values, "id")
+	setState(ctx, resp, req.Config, nil, values)
 }

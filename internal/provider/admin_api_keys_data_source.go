@@ -72,8 +72,9 @@ var (
 	}
 )
 
-func (d *adminAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *adminAPIKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Lists **every** key of the Admin API's admin key listing (`GET /organization/admin_api_keys`), " +
 			"page after page, exactly as the API reports it: a key that was never used has a null `last_used_at`, " +
 			"not 0, and a key that never expires has a null `expires_at`. Any number of these data sources with the " +
@@ -114,8 +115,8 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_admin_api_keys", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	var order types.String
 	var excludeProjectKeys types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
@@ -141,11 +142,11 @@ func (d *adminAPIKeysDataSource) Read(ctx context.Context, req datasource.ReadRe
 		keys = withoutProjectKeys(ctx, keys, swept.ids())
 	}
 
-	args := map[string]tftypes.Value{
+	defaults := map[string]tftypes.Value{
 		"order":                stringValue(order.ValueString()),
 		"exclude_project_keys": tftypes.NewValue(tftypes.Bool, excludeProjectKeys.ValueBool()),
 	}
-	adminKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
+	adminKeysState.set(ctx, resp, req.Config, defaults, keys, d.data.maxListItems)
 }
 
 func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {

@@ -99,8 +99,9 @@ type anyKey struct {
 	of      *client.Project
 }
 
-func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Lists **every** API key of the OpenAI organization in one list and one shape: the admin " +
 			"keys, then every project's API keys, including keys whose owner lost access to the project. Nulls are " +
 			"kept (a key that was never used has a null `last_used_at`). It costs the fewest requests the API " +
@@ -142,8 +143,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_api_keys", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	var includeArchived types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived_projects"), &includeArchived)...)
 	if resp.Diagnostics.HasError() {
@@ -154,8 +155,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if diags.HasError() {
 		return
 	}
-	args := map[string]tftypes.Value{"include_archived_projects": tftypes.NewValue(tftypes.Bool, includeArchived.ValueBool())}
-	anyKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
+	defaults := map[string]tftypes.Value{"include_archived_projects": tftypes.NewValue(tftypes.Bool, includeArchived.ValueBool())}
+	anyKeysState.set(ctx, resp, req.Config, defaults, keys, d.data.maxListItems)
 }
 
 // allAPIKeys lists every key of the organization once. The admin key listing

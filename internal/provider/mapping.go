@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -112,9 +113,10 @@ func (l listState[T]) list(items []T) (tftypes.Value, tftypes.Value) {
 		tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
 }
 
-// set writes the whole state: args (the data source's arguments, defaults
-// filled in) and the items. More than limit items is an error diagnostic.
-func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, args map[string]tftypes.Value, items []T, limit int) {
+// set writes the whole state: the data source's arguments as configured,
+// defaults for those left null, and the items. More than limit items is an
+// error diagnostic.
+func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, config tfsdk.Config, defaults map[string]tftypes.Value, items []T, limit int) {
 	if len(items) > limit {
 		resp.Diagnostics.AddError(fmt.Sprintf("Too Many %s for One Data Source", titleCase(l.noun)),
 			fmt.Sprintf("The API listed %d %s, more than the %d one data source can return: Terraform caps a provider "+
@@ -122,12 +124,37 @@ func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, ar
 				"nobody uses, or read the ones you need one by one by id.", len(items), l.noun, limit, responseCap>>20, l.noun))
 		return
 	}
-	values := make(map[string]tftypes.Value, len(args)+2)
-	for name, v := range args {
+	computed := make(map[string]tftypes.Value, 2)
+	computed[l.attr], computed["ids"] = l.list(items)
+	setState(ctx, resp, config, defaults, computed)
+}
+
+// setState writes the whole state: the configuration's values (arguments and
+// blocks, such as timeouts, as given), defaults for the arguments left null,
+// and the computed values. A state that does not fit the schema is a
+// provider bug, reported as an error diagnostic that names it.
+func setState(ctx context.Context, resp *datasource.ReadResponse, config tfsdk.Config, defaults, computed map[string]tftypes.Value) {
+	var values map[string]tftypes.Value
+	if err := config.Raw.As(&values); err != nil {
+		resp.Diagnostics.AddError("Provider Bug: Unreadable Configuration",
+			"provider bug: the data source's configuration cannot be read as an object: "+err.Error()+". Please report it.")
+		return
+	}
+	for name, v := range defaults {
+		if current, ok := values[name]; !ok || current.IsNull() {
+			values[name] = v
+		}
+	}
+	for name, v := range computed {
 		values[name] = v
 	}
-	values[l.attr], values["ids"] = l.list(items)
-	resp.State.Raw = tftypes.NewValue(resp.State.Schema.Type().TerraformType(ctx), values)
+	typ := resp.State.Schema.Type().TerraformType(ctx)
+	if err := tftypes.ValidateValue(typ, values); err != nil {
+		resp.Diagnostics.AddError("Provider Bug: State Does Not Fit the Schema",
+			"provider bug: the data source's state does not fit its schema: "+err.Error()+". Please report it.")
+		return
+	}
+	resp.State.Raw = tftypes.NewValue(typ, values)
 }
 
 // titleCase capitalizes each word, keeping acronyms such as "API".

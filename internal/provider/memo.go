@@ -103,6 +103,8 @@ func (m *memo[T]) do(ctx context.Context, key string, fn func(context.Context) (
 		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
 		return call.val, call.err
 	case <-ctx.Done():
+		// What the sweep did so far is how far this read got.
+		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
 		m.mu.Lock()
 		call.readers--
 		if call.readers == 0 {

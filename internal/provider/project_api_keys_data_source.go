@@ -65,8 +65,9 @@ var (
 	}
 )
 
-func (d *projectAPIKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *projectAPIKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Lists **every** API key of one OpenAI project, page after page, with nulls kept: a key " +
 			"that was never used has a null `last_used_at`. By default keys whose owner lost access to the project " +
 			"are listed too, so the inventory is complete. " + listLimitNote,
@@ -103,8 +104,8 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_project_api_keys", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	var projectID, access types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &projectID)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("owner_project_access"), &access)...)
@@ -126,8 +127,8 @@ func (d *projectAPIKeysDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("list the API keys of project %q", id), err))
 		return
 	}
-	args := map[string]tftypes.Value{"project_id": stringValue(id), "owner_project_access": stringValue(access.ValueString())}
-	projectKeysState.set(ctx, resp, args, keys, d.data.maxListItems)
+	defaults := map[string]tftypes.Value{"owner_project_access": stringValue(access.ValueString())}
+	projectKeysState.set(ctx, resp, req.Config, defaults, keys, d.data.maxListItems)
 }
 
 func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {

@@ -56,8 +56,9 @@ var projectsState = listState[client.Project]{
 	id: func(p *client.Project) string { return p.ID },
 }
 
-func (d *projectsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *projectsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Lists **every** project of the OpenAI organization, page after page. Use `ids` with " +
 			"`for_each` on `openai_project_api_keys` to inventory every project API key.",
 		Attributes: map[string]schema.Attribute{
@@ -84,8 +85,8 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_projects", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	var includeArchived types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_archived"), &includeArchived)...)
 	if resp.Diagnostics.HasError() {
@@ -98,8 +99,8 @@ func (d *projectsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's projects", err))
 		return
 	}
-	args := map[string]tftypes.Value{"include_archived": tftypes.NewValue(tftypes.Bool, opts.IncludeArchived)}
-	projectsState.set(ctx, resp, args, projects, d.data.maxListItems)
+	defaults := map[string]tftypes.Value{"include_archived": tftypes.NewValue(tftypes.Bool, opts.IncludeArchived)}
+	projectsState.set(ctx, resp, req.Config, defaults, projects, d.data.maxListItems)
 }
 
 func projectValues(p *client.Project) map[string]tftypes.Value {

@@ -52,6 +52,8 @@ type openaiProvider struct {
 	// observeSweeps, set by tests, hears of reads that join or leave a
 	// shared sweep.
 	observeSweeps func(key string, e sweepEvent)
+	// afterFunc, set by tests, arms each read's time limit; nil is real time.
+	afterFunc afterFunc
 }
 
 type providerModel struct {
@@ -66,6 +68,8 @@ type providerModel struct {
 type providerData struct {
 	client       *client.Client
 	maxListItems int
+	// afterFunc arms each read's time limit: realAfterFunc when nil.
+	afterFunc afterFunc
 	// Sweeps are memoized per provider instance, keyed by their arguments.
 	adminKeySweeps   memo[[]client.AdminAPIKey]
 	projectSweeps    memo[[]client.Project]
@@ -245,7 +249,7 @@ func (p *openaiProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "configured the OpenAI Admin API client", map[string]any{"base_url": baseURL})
 
-	data := &providerData{client: c, maxListItems: cmp.Or(p.maxListItems, defaultMaxListItems)}
+	data := &providerData{client: c, maxListItems: cmp.Or(p.maxListItems, defaultMaxListItems), afterFunc: p.afterFunc}
 	data.adminKeySweeps.observe = p.observeSweeps
 	data.projectSweeps.observe = p.observeSweeps
 	data.projectKeySweeps.observe = p.observeSweeps

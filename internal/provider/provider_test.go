@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,6 +31,10 @@ type accFixture struct {
 	maxListItems int
 	// maxRetryWait overrides the client's default wait budget per request.
 	maxRetryWait time.Duration
+	// httpClient, when set, carries the client's requests.
+	httpClient *http.Client
+	// afterFunc, when set, arms each read's time limit.
+	afterFunc afterFunc
 	// observeSweeps hears of reads that join or leave a shared sweep.
 	observeSweeps func(key string, e sweepEvent)
 }
@@ -51,7 +56,9 @@ func (f *accFixture) factories() map[string]func() (tfprotov6.ProviderServer, er
 				Clock:        f.clock,
 				Jitter:       func() float64 { return 0 },
 				MaxRetryWait: f.maxRetryWait,
+				HTTPClient:   f.httpClient,
 			},
+			afterFunc:     f.afterFunc,
 			maxListItems:  f.maxListItems,
 			observeSweeps: f.observeSweeps,
 		}),

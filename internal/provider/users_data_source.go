@@ -55,8 +55,9 @@ var usersState = listState[client.User]{
 	id: func(u *client.User) string { return u.ID },
 }
 
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 		MarkdownDescription: "Lists **every** user of the OpenAI organization, page after page, with nulls kept. Pass its " +
 			"`users` to `modules/key-hygiene` (or the `users` setting of `provider::openai::key_hygiene`) to find admin " +
 			"keys whose owner has left the organization, and organizations with too many owners. " + listLimitNote,
@@ -75,18 +76,18 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *usersDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	ctx, report := watchRateLimits(ctx)
-	defer report(&resp.Diagnostics)
+	ctx, end := d.data.beginRead(ctx, "openai_users", req.Config, &resp.Diagnostics)
+	defer end(&resp.Diagnostics)
 	users, err := d.data.users(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("list the organization's users", err))
 		return
 	}
-	usersState.set(ctx, resp, map[string]tftypes.Value{}, users, d.data.maxListItems)
+	usersState.set(ctx, resp, req.Config, nil, users, d.data.maxListItems)
 }
 
 func nullableBool(v *bool) tftypes.Value {
