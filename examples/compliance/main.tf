@@ -44,7 +44,9 @@ locals {
 }
 
 module "key_hygiene" {
-  # Elsewhere: "git::https://github.com/keycensus/terraform-provider-openai.git//modules/key-hygiene?ref=vX.Y.Z".
+  # Copied out of this repository, use
+  #   "git::https://github.com/keycensus/terraform-provider-openai.git//modules/key-hygiene?ref=v0.1.0"
+  # or copy modules/key-hygiene beside this file and use "./modules/key-hygiene".
   source = "../../modules/key-hygiene"
 
   keys  = data.openai_api_keys.all.keys

@@ -1,11 +1,13 @@
 terraform {
   # modules/key-hygiene calls the provider's key_hygiene function: Terraform
-  # 1.8 or later, or OpenTofu 1.7 or later.
-  required_version = ">= 1.7.0"
+  # 1.8 or later (OpenTofu checks its own version here: 1.8 or later).
+  required_version = ">= 1.8.0"
 
   required_providers {
     openai = {
       source = "keycensus/openai"
+      # The first version with the function's current settings and result.
+      version = ">= 0.1.0"
     }
   }
 }
