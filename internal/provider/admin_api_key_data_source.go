@@ -73,5 +73,5 @@ func (d *adminAPIKeyDataSource) Read(ctx context.Context, req datasource.ReadReq
 	// The schema is one element of openai_admin_api_keys.keys, id required.
 	values := adminKeyValues(key)
 	delete(values, "id")
-	setState(ctx, resp, req.Config, nil, values)
+	setState(ctx, resp, "openai_admin_api_key", req.Config, nil, values)
 }

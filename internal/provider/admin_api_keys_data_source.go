@@ -67,7 +67,7 @@ var (
 	adminKeyType   = objectType(adminKeyAttributes())
 	ownerType      = objectType(ownerAttributes())
 	adminKeysState = listState[client.AdminAPIKey]{
-		attr: "keys", noun: "admin API keys", elem: adminKeyType, values: adminKeyValues,
+		name: "openai_admin_api_keys", attr: "keys", noun: "admin API keys", elem: adminKeyType, values: adminKeyValues,
 		id: func(k *client.AdminAPIKey) string { return k.ID },
 	}
 )
@@ -153,7 +153,7 @@ func adminKeyValues(k *client.AdminAPIKey) map[string]tftypes.Value {
 	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
 	values["expires_at"] = nullableInt64(k.ExpiresAt)
 	values["expires_at_rfc3339"] = nullableRFC3339(k.ExpiresAt)
-	values["owner"] = tftypes.NewValue(ownerType, map[string]tftypes.Value{
+	values["owner"] = nestedObject(ownerType, map[string]tftypes.Value{
 		"id":         nullableString(k.Owner.ID),
 		"type":       nullableString(k.Owner.Type),
 		"object":     nullableString(k.Owner.Object),

@@ -82,7 +82,7 @@ func anyKeyAttributes() map[string]schema.Attribute {
 }
 
 var anyKeysState = listState[anyKey]{
-	attr: "keys", noun: "API keys", elem: objectType(anyKeyAttributes()), values: anyKeyValues,
+	name: "openai_api_keys", attr: "keys", noun: "API keys", elem: objectType(anyKeyAttributes()), values: anyKeyValues,
 	id: func(k *anyKey) string {
 		if k.admin != nil {
 			return k.admin.ID
@@ -336,7 +336,7 @@ func anyKeyValues(k *anyKey) map[string]tftypes.Value {
 		values["project_name"] = nullString
 		values["project_status"] = nullString
 		values["owner_project_access"] = nullString
-		values["owner"] = tftypes.NewValue(projectKeyOwnerType, map[string]tftypes.Value{
+		values["owner"] = nestedObject(projectKeyOwnerType, map[string]tftypes.Value{
 			"type":       nullableString(a.Owner.Type),
 			"id":         nullableString(a.Owner.ID),
 			"name":       nullableString(a.Owner.Name),

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"math/rand/v2"
 	"net/http"
@@ -51,7 +52,10 @@ type generativeList struct {
 }
 
 func mapped[T any](items []T, state listState[T]) []tftypes.Value {
-	list, _ := state.list(items)
+	list, _, err := state.list(items)
+	if err != nil {
+		panic(err)
+	}
 	var out []tftypes.Value
 	if err := list.As(&out); err != nil {
 		panic(err)
@@ -63,32 +67,32 @@ var generativeLists = []generativeList{
 	{
 		name: "admin keys",
 		elem: func(r *rand.Rand, id string, created int64) map[string]any {
-			owner := map[string]any{}
-			typ := pick(r, "user", "service_account")
-			optional(r, owner, "type", typ)
-			optional(r, owner, "object", "organization."+map[string]string{"user": "user", "service_account": "service_account"}[typ])
-			optional(r, owner, "id", randomText(r, "user_"))
-			optional(r, owner, "name", randomText(r, ""))
-			optional(r, owner, "created_at", created-r.Int64N(1e6))
-			optional(r, owner, "role", pick(r, "owner", "member", "reader"))
-			e := map[string]any{
-				"object": "organization.admin_api_key", "id": id, "name": nullable(r, randomText(r, "")),
-				"redacted_value": randomText(r, "sk-admin..."), "created_at": created,
-				"last_used_at": nullable(r, created+r.Int64N(1e7)), "owner": owner,
-			}
-			optional(r, e, "expires_at", nullable(r, created+r.Int64N(1e8)))
-			return e
+			return adminKeyElem(r, id, created)
 		},
 		read: func(ctx context.Context, c *client.Client) ([]tftypes.Value, error) {
 			keys, err := c.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{})
 			return mapped(keys, adminKeysState), err
 		},
-		attrs: map[string]string{
-			"name": "name", "redacted_value": "redacted_value", "created_at": "created_at", "created_at_rfc3339": "created_at",
-			"last_used_at": "last_used_at", "last_used_at_rfc3339": "last_used_at", "expires_at": "expires_at", "expires_at_rfc3339": "expires_at",
-			"owner.type": "owner.type", "owner.object": "owner.object", "owner.id": "owner.id", "owner.name": "owner.name",
-			"owner.created_at": "owner.created_at", "owner.role": "owner.role",
+		attrs: adminKeyAttrs,
+	},
+	{
+		// openai_api_keys' admin branch, on the same elements.
+		name: "api keys: admin",
+		elem: func(r *rand.Rand, id string, created int64) map[string]any {
+			return adminKeyElem(r, id, created)
 		},
+		read: func(ctx context.Context, c *client.Client) ([]tftypes.Value, error) {
+			keys, err := c.ListAdminAPIKeys(ctx, client.ListAdminAPIKeysOptions{})
+			all := make([]anyKey, len(keys))
+			for i := range keys {
+				all[i] = anyKey{admin: &keys[i]}
+			}
+			return mapped(all, anyKeysState), err
+		},
+		// Absent from the JSON, so null in state: the admin branch has no
+		// email, project or access; its owner has no object.
+		attrs: withAttrs(adminKeyAttrs, map[string]string{"owner.email": "owner.email", "project_id": "project_id",
+			"project_name": "project_name", "project_status": "project_status", "owner_project_access": "owner_project_access"}, "owner.object"),
 	},
 	{
 		name: "projects",
@@ -112,32 +116,114 @@ var generativeLists = []generativeList{
 	},
 	{
 		name: "project keys",
-		elem: func(r *rand.Rand, id string, created int64) map[string]any {
-			typ := pick(r, "user", "service_account")
-			actor := map[string]any{
-				"id": randomText(r, "user_"), "name": randomText(r, ""), "created_at": created - r.Int64N(1e6), "role": pick(r, "owner", "member"),
-			}
-			if typ == "user" {
-				actor["email"] = randomText(r, "") + "@example.com"
-			}
-			return map[string]any{
-				"object": "organization.project.api_key", "id": id, "name": randomText(r, ""),
-				"redacted_value": randomText(r, "sk-"), "created_at": created, "last_used_at": nullable(r, created+r.Int64N(1e7)),
-				"owner_project_access": pick(r, "active", "inactive"),
-				"owner":                map[string]any{"type": typ, typ: actor},
-			}
-		},
+		elem: projectKeyElem,
 		read: func(ctx context.Context, c *client.Client) ([]tftypes.Value, error) {
 			keys, err := c.ListProjectAPIKeys(ctx, "proj_fuzz", client.ListProjectAPIKeysOptions{OwnerProjectAccess: client.OwnerProjectAccessAny})
 			return mapped(keys, projectKeysState), err
 		},
+		attrs: projectKeyAttrs,
+	},
+	{
+		// openai_api_keys' project branch, on the same elements, of a
+		// project without name or status.
+		name: "api keys: project",
+		elem: projectKeyElem,
+		read: func(ctx context.Context, c *client.Client) ([]tftypes.Value, error) {
+			keys, err := c.ListProjectAPIKeys(ctx, "proj_fuzz", client.ListProjectAPIKeysOptions{OwnerProjectAccess: client.OwnerProjectAccessAny})
+			of := &client.Project{ID: "proj_fuzz"}
+			all := make([]anyKey, len(keys))
+			for i := range keys {
+				all[i] = anyKey{project: &keys[i], of: of}
+			}
+			return mapped(all, anyKeysState), err
+		},
+		attrs: withAttrs(projectKeyAttrs, map[string]string{"expires_at": "expires_at", "expires_at_rfc3339": "expires_at",
+			"project_name": "project_name", "project_status": "project_status"}),
+	},
+	{
+		name: "users",
+		elem: func(r *rand.Rand, id string, created int64) map[string]any {
+			e := map[string]any{"object": "organization.user", "id": id, "added_at": created}
+			optional(r, e, "name", nullable(r, randomText(r, "")))
+			optional(r, e, "email", nullable(r, randomText(r, "")+"@example.com"))
+			optional(r, e, "role", nullable(r, pick(r, "owner", "reader", "a-role-from-the-future")))
+			optional(r, e, "is_service_account", r.IntN(2) == 0)
+			optional(r, e, "is_scim_managed", r.IntN(2) == 0)
+			optional(r, e, "api_key_last_used_at", nullable(r, created+r.Int64N(1e7)))
+			return e
+		},
+		read: func(ctx context.Context, c *client.Client) ([]tftypes.Value, error) {
+			users, err := c.ListUsers(ctx, client.ListUsersOptions{})
+			return mapped(users, usersState), err
+		},
 		attrs: map[string]string{
-			"name": "name", "redacted_value": "redacted_value", "created_at": "created_at", "created_at_rfc3339": "created_at",
-			"last_used_at": "last_used_at", "last_used_at_rfc3339": "last_used_at", "owner_project_access": "owner_project_access",
-			"owner.type": "owner.type", "owner.id": "owner.{type}.id", "owner.name": "owner.{type}.name", "owner.email": "owner.{type}.email",
-			"owner.role": "owner.{type}.role", "owner.created_at": "owner.{type}.created_at",
+			"name": "name", "email": "email", "role": "role", "added_at": "added_at", "added_at_rfc3339": "added_at",
+			"is_service_account": "is_service_account", "is_scim_managed": "is_scim_managed",
+			"api_key_last_used_at": "api_key_last_used_at", "api_key_last_used_at_rfc3339": "api_key_last_used_at",
 		},
 	},
+}
+
+// adminKeyElem is a schema-valid admin key, its owner's fields each absent at
+// random.
+func adminKeyElem(r *rand.Rand, id string, created int64) map[string]any {
+	owner := map[string]any{}
+	typ := pick(r, "user", "service_account")
+	optional(r, owner, "type", typ)
+	optional(r, owner, "object", "organization."+typ)
+	optional(r, owner, "id", randomText(r, "user_"))
+	optional(r, owner, "name", randomText(r, ""))
+	optional(r, owner, "created_at", created-r.Int64N(1e6))
+	optional(r, owner, "role", pick(r, "owner", "member", "reader"))
+	e := map[string]any{
+		"object": "organization.admin_api_key", "id": id, "name": nullable(r, randomText(r, "")),
+		"redacted_value": randomText(r, "sk-admin..."), "created_at": created,
+		"last_used_at": nullable(r, created+r.Int64N(1e7)), "owner": owner,
+	}
+	optional(r, e, "expires_at", nullable(r, created+r.Int64N(1e8)))
+	return e
+}
+
+var adminKeyAttrs = map[string]string{
+	"name": "name", "redacted_value": "redacted_value", "created_at": "created_at", "created_at_rfc3339": "created_at",
+	"last_used_at": "last_used_at", "last_used_at_rfc3339": "last_used_at", "expires_at": "expires_at", "expires_at_rfc3339": "expires_at",
+	"owner.type": "owner.type", "owner.object": "owner.object", "owner.id": "owner.id", "owner.name": "owner.name",
+	"owner.created_at": "owner.created_at", "owner.role": "owner.role",
+}
+
+// projectKeyElem is a schema-valid project key of a user or a service
+// account.
+func projectKeyElem(r *rand.Rand, id string, created int64) map[string]any {
+	typ := pick(r, "user", "service_account")
+	actor := map[string]any{
+		"id": randomText(r, "user_"), "name": randomText(r, ""), "created_at": created - r.Int64N(1e6), "role": pick(r, "owner", "member"),
+	}
+	if typ == "user" {
+		actor["email"] = randomText(r, "") + "@example.com"
+	}
+	return map[string]any{
+		"object": "organization.project.api_key", "id": id, "name": randomText(r, ""),
+		"redacted_value": randomText(r, "sk-"), "created_at": created, "last_used_at": nullable(r, created+r.Int64N(1e7)),
+		"owner_project_access": pick(r, "active", "inactive"),
+		"owner":                map[string]any{"type": typ, typ: actor},
+	}
+}
+
+var projectKeyAttrs = map[string]string{
+	"name": "name", "redacted_value": "redacted_value", "created_at": "created_at", "created_at_rfc3339": "created_at",
+	"last_used_at": "last_used_at", "last_used_at_rfc3339": "last_used_at", "owner_project_access": "owner_project_access",
+	"owner.type": "owner.type", "owner.id": "owner.{type}.id", "owner.name": "owner.{type}.name", "owner.email": "owner.{type}.email",
+	"owner.role": "owner.{type}.role", "owner.created_at": "owner.{type}.created_at",
+}
+
+// withAttrs is base with extra added and drop left out.
+func withAttrs(base, extra map[string]string, drop ...string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, extra)
+	for _, name := range drop {
+		delete(out, name)
+	}
+	return out
 }
 
 func checkGeneratedList(t *testing.T, r *rand.Rand, l generativeList, n int) {
@@ -222,6 +308,14 @@ func checkGeneratedList(t *testing.T, r *rand.Rand, l generativeList, n int) {
 			case got.IsNull():
 				t.Fatalf("element %d: %s is %v in the API's JSON but null in state", i, attr, want)
 			case strings.HasSuffix(attr, "_rfc3339"):
+			case got.Type().Is(tftypes.Bool):
+				var b bool
+				if err := got.As(&b); err != nil {
+					t.Fatal(err)
+				}
+				if b != want.(bool) {
+					t.Fatalf("element %d: %s = %v, want %v", i, attr, b, want)
+				}
 			case got.Type().Is(tftypes.Number):
 				var f big.Float
 				if err := got.As(&f); err != nil {

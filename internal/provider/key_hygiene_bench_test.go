@@ -33,7 +33,10 @@ func BenchmarkKeyHygieneFunction(b *testing.B) {
 	if diags.HasError() {
 		b.Fatal(diags)
 	}
-	list, _ := anyKeysState.list(keys)
+	list, _, err := anyKeysState.list(keys)
+	if err != nil {
+		b.Fatal(err)
+	}
 	keysArg, err := tfprotov6.NewDynamicValue(tftypes.DynamicPseudoType, list)
 	if err != nil {
 		b.Fatal(err)

@@ -90,9 +90,64 @@ func thousands(n int) string {
 	return s
 }
 
+// misfit marks the string value nestedObject builds in place of an object
+// that does not fit its type.
+const misfit = "\x00misfit: "
+
+// nestedObject builds an object value, or, when vals do not fit t, a string
+// value that says why: checkObject then reports it under the attribute's
+// name, where tftypes.NewValue would panic.
+func nestedObject(t tftypes.Object, vals map[string]tftypes.Value) tftypes.Value {
+	v, err := newObject(t, vals)
+	if err != nil {
+		return tftypes.NewValue(tftypes.String, misfit+err.Error())
+	}
+	return v
+}
+
+// newObject is tftypes.NewValue for an object, which validates vals against
+// t and panics when they do not fit; newObject returns the error instead,
+// naming the attribute. Validating once, inside NewValue, keeps the mapping
+// of 100,000 keys as cheap as it was.
+func newObject(t tftypes.Object, vals map[string]tftypes.Value) (v tftypes.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if err = checkObject(t, vals); err == nil {
+				err = fmt.Errorf("%v", r)
+			}
+		}
+	}()
+	return tftypes.NewValue(t, vals), nil
+}
+
+// checkObject says how vals do not fit t, naming the attribute: one missing,
+// one the type does not have, or a value of another type.
+func checkObject(t tftypes.Object, vals map[string]tftypes.Value) error {
+	for name, want := range t.AttributeTypes {
+		v, ok := vals[name]
+		if !ok {
+			return fmt.Errorf("attribute %q is missing", name)
+		}
+		if got := v.Type(); !got.Equal(want) {
+			var s string
+			if got.Is(tftypes.String) && v.As(&s) == nil && strings.HasPrefix(s, misfit) {
+				return fmt.Errorf("attribute %q: %s", name, strings.TrimPrefix(s, misfit))
+			}
+			return fmt.Errorf("attribute %q is a %s, not a %s", name, got, want)
+		}
+	}
+	for name := range vals {
+		if _, ok := t.AttributeTypes[name]; !ok {
+			return fmt.Errorf("attribute %q is not in the schema", name)
+		}
+	}
+	return nil
+}
+
 // listState is how a list data source's results go into state: the objects
 // under attr, their ids under "ids", beside the data source's arguments.
 type listState[T any] struct {
+	name   string // the data source, such as "openai_api_keys"
 	attr   string // the list attribute, such as "keys"
 	noun   string // what the items are, for messages, such as "admin API keys"
 	elem   tftypes.Object
@@ -101,16 +156,21 @@ type listState[T any] struct {
 }
 
 // list maps items to a list value and their ids to another. Neither is ever
-// null: no items give empty lists.
-func (l listState[T]) list(items []T) (tftypes.Value, tftypes.Value) {
+// null: no items give empty lists. An item whose values do not fit the
+// schema is a provider bug, returned as an error that names the attribute.
+func (l listState[T]) list(items []T) (tftypes.Value, tftypes.Value, error) {
 	objects := make([]tftypes.Value, len(items))
 	ids := make([]tftypes.Value, len(items))
 	for i := range items {
-		objects[i] = tftypes.NewValue(l.elem, l.values(&items[i]))
+		object, err := newObject(l.elem, l.values(&items[i]))
+		if err != nil {
+			return tftypes.Value{}, tftypes.Value{}, fmt.Errorf("%s[%d] (id %q): %w", l.attr, i, l.id(&items[i]), err)
+		}
+		objects[i] = object
 		ids[i] = stringValue(l.id(&items[i]))
 	}
 	return tftypes.NewValue(tftypes.List{ElementType: l.elem}, objects),
-		tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
+		tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids), nil
 }
 
 // set writes the whole state: the data source's arguments as configured,
@@ -124,20 +184,24 @@ func (l listState[T]) set(ctx context.Context, resp *datasource.ReadResponse, co
 				"nobody uses, or read the ones you need one by one by id.", len(items), l.noun, limit, responseCap>>20, l.noun))
 		return
 	}
-	computed := make(map[string]tftypes.Value, 2)
-	computed[l.attr], computed["ids"] = l.list(items)
-	setState(ctx, resp, config, defaults, computed)
+	objects, ids, err := l.list(items)
+	if err != nil {
+		resp.Diagnostics.AddError("Provider Bug: State Does Not Fit the Schema",
+			fmt.Sprintf("provider bug: the state of %s does not fit its schema: %s. Please report it.", l.name, err))
+		return
+	}
+	setState(ctx, resp, l.name, config, defaults, map[string]tftypes.Value{l.attr: objects, "ids": ids})
 }
 
 // setState writes the whole state: the configuration's values (arguments and
 // blocks, such as timeouts, as given), defaults for the arguments left null,
 // and the computed values. A state that does not fit the schema is a
 // provider bug, reported as an error diagnostic that names it.
-func setState(ctx context.Context, resp *datasource.ReadResponse, config tfsdk.Config, defaults, computed map[string]tftypes.Value) {
+func setState(ctx context.Context, resp *datasource.ReadResponse, name string, config tfsdk.Config, defaults, computed map[string]tftypes.Value) {
 	var values map[string]tftypes.Value
 	if err := config.Raw.As(&values); err != nil {
 		resp.Diagnostics.AddError("Provider Bug: Unreadable Configuration",
-			"provider bug: the data source's configuration cannot be read as an object: "+err.Error()+". Please report it.")
+			fmt.Sprintf("provider bug: the configuration of %s cannot be read as an object: %s. Please report it.", name, err))
 		return
 	}
 	for name, v := range defaults {
@@ -148,13 +212,19 @@ func setState(ctx context.Context, resp *datasource.ReadResponse, config tfsdk.C
 	for name, v := range computed {
 		values[name] = v
 	}
-	typ := resp.State.Schema.Type().TerraformType(ctx)
-	if err := tftypes.ValidateValue(typ, values); err != nil {
+	typ, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
 		resp.Diagnostics.AddError("Provider Bug: State Does Not Fit the Schema",
-			"provider bug: the data source's state does not fit its schema: "+err.Error()+". Please report it.")
+			fmt.Sprintf("provider bug: the schema of %s is not an object. Please report it.", name))
 		return
 	}
-	resp.State.Raw = tftypes.NewValue(typ, values)
+	state, err := newObject(typ, values)
+	if err != nil {
+		resp.Diagnostics.AddError("Provider Bug: State Does Not Fit the Schema",
+			fmt.Sprintf("provider bug: the state of %s does not fit its schema: %s. Please report it.", name, err))
+		return
+	}
+	resp.State.Raw = state
 }
 
 // titleCase capitalizes each word, keeping acronyms such as "API".

@@ -44,7 +44,10 @@ func TestListLimitFitsTheResponseCap(t *testing.T) {
 	for i := range keys {
 		keys[i].Name, keys[i].Owner.Name = &long, &long
 	}
-	keysValue, ids := adminKeysState.list(keys)
+	keysValue, ids, err := adminKeysState.list(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"order": tftypes.String, "keys": keysValue.Type(), "ids": ids.Type(),
 	}}
@@ -71,7 +74,9 @@ func BenchmarkAdminKeysState(b *testing.B) {
 			keys := adminKeysFromFake(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
-				adminKeysState.list(keys)
+				if _, _, err := adminKeysState.list(keys); err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
 		})
@@ -158,5 +163,95 @@ func checkREADMEListLimit(t *testing.T, fit float64) {
 	said, _ := strconv.Atoi(strings.ReplaceAll(m[3], ",", ""))
 	if math.Abs(float64(said)-fit) > 0.05*fit {
 		t.Errorf("the README says about %s admin keys fit; %.0f do", m[3], fit)
+	}
+}
+
+// Every list state maps an item with every field null and one with every
+// field set, both branches of openai_api_keys included: a values function
+// that no longer fits its schema fails here, in a plain go test.
+func TestEveryListStateMapsNullAndSetItems(t *testing.T) {
+	s, n, yes := func(v string) *string { return &v }, func(v int64) *int64 { return &v }, func(v bool) *bool { return &v }
+	fullAdmin := client.AdminAPIKey{ID: "key_a", Name: s("ci"), RedactedValue: s("sk-admin...abcd"), CreatedAt: 1,
+		ExpiresAt: n(2), LastUsedAt: n(3), Owner: client.KeyOwner{Type: s("user"), Object: s("organization.user"),
+			ID: s("user_1"), Name: s("Ada"), CreatedAt: n(4), Role: s("owner")}}
+	actor := &client.ProjectKeyActor{ID: s("user_2"), Name: s("Grace"), Email: s("grace@example.com"), Role: s("member"), CreatedAt: n(5)}
+	fullProjectKey := client.ProjectAPIKey{ID: "key_p", Name: s("prod"), RedactedValue: s("sk-proj-...efgh"), CreatedAt: 6,
+		LastUsedAt: n(7), OwnerProjectAccess: s("active"), Owner: client.ProjectKeyOwner{Type: s("user"), User: actor}}
+	fullProject := client.Project{ID: "proj_1", Name: s("Production"), CreatedAt: 8, ArchivedAt: n(9), Status: s("archived"),
+		ExternalKeyID: s("ekm_1"), Residency: s("EU_STORAGE_PROCESSING")}
+	fullUser := client.User{ID: "user_1", Name: s("Ada"), Email: s("ada@example.com"), Role: s("owner"), AddedAt: 10,
+		IsServiceAccount: yes(false), IsSCIMManaged: yes(true), APIKeyLastUsedAt: n(11)}
+
+	for _, tc := range []struct {
+		name string
+		list func() error
+	}{
+		{"openai_admin_api_keys", func() error {
+			_, _, err := adminKeysState.list([]client.AdminAPIKey{{ID: "key_null"}, fullAdmin})
+			return err
+		}},
+		{"openai_api_keys", func() error {
+			_, _, err := anyKeysState.list([]anyKey{
+				{admin: &client.AdminAPIKey{ID: "key_null"}}, {admin: &fullAdmin},
+				{project: &client.ProjectAPIKey{ID: "key_null_p"}, of: &client.Project{ID: "proj_null"}},
+				{project: &fullProjectKey, of: &fullProject},
+			})
+			return err
+		}},
+		{"openai_project_api_keys", func() error {
+			_, _, err := projectKeysState.list([]client.ProjectAPIKey{{ID: "key_null"}, fullProjectKey})
+			return err
+		}},
+		{"openai_projects", func() error {
+			_, _, err := projectsState.list([]client.Project{{ID: "proj_null"}, fullProject})
+			return err
+		}},
+		{"openai_users", func() error {
+			_, _, err := usersState.list([]client.User{{ID: "user_null"}, fullUser})
+			return err
+		}},
+	} {
+		if err := tc.list(); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+// A values function that drops an attribute, or a nested owner that lacks
+// one, is an error that names the data source's attribute: never a panic.
+func TestStateThatDoesNotFitIsAnErrorNotAPanic(t *testing.T) {
+	dropped := anyKeysState
+	dropped.values = func(k *anyKey) map[string]tftypes.Value {
+		values := anyKeyValues(k)
+		if k.project != nil {
+			delete(values, "project_status")
+		}
+		return values
+	}
+	_, _, err := dropped.list([]anyKey{{admin: &client.AdminAPIKey{ID: "key_a"}}, {project: &client.ProjectAPIKey{ID: "key_p"}, of: &client.Project{ID: "proj_1"}}})
+	if err == nil || !strings.Contains(err.Error(), `keys[1] (id "key_p"): attribute "project_status" is missing`) {
+		t.Fatalf("error %v, want one naming keys[1] and project_status", err)
+	}
+
+	badOwner := adminKeysState
+	badOwner.values = func(k *client.AdminAPIKey) map[string]tftypes.Value {
+		values := adminKeyValues(k)
+		values["owner"] = nestedObject(ownerType, map[string]tftypes.Value{"id": stringValue("user_1")})
+		return values
+	}
+	_, _, err = badOwner.list([]client.AdminAPIKey{{ID: "key_a"}})
+	if err == nil || !strings.Contains(err.Error(), `attribute "owner": attribute "`) || !strings.Contains(err.Error(), "is missing") {
+		t.Fatalf("error %v, want one naming the owner's missing attribute", err)
+	}
+
+	wrongType := projectsState
+	wrongType.values = func(p *client.Project) map[string]tftypes.Value {
+		values := projectValues(p)
+		values["created_at"] = stringValue("yesterday")
+		return values
+	}
+	_, _, err = wrongType.list([]client.Project{{ID: "proj_1"}})
+	if err == nil || !strings.Contains(err.Error(), `attribute "created_at" is a tftypes.String, not a tftypes.Number`) {
+		t.Fatalf("error %v, want one naming created_at's type", err)
 	}
 }

@@ -60,7 +60,7 @@ func projectKeyOwnerAttributes() map[string]schema.Attribute {
 var (
 	projectKeyOwnerType = objectType(projectKeyOwnerAttributes())
 	projectKeysState    = listState[client.ProjectAPIKey]{
-		attr: "keys", noun: "project API keys", elem: objectType(projectKeyAttributes()), values: projectKeyValues,
+		name: "openai_project_api_keys", attr: "keys", noun: "project API keys", elem: objectType(projectKeyAttributes()), values: projectKeyValues,
 		id: func(k *client.ProjectAPIKey) string { return k.ID },
 	}
 )
@@ -150,6 +150,6 @@ func projectKeyValues(k *client.ProjectAPIKey) map[string]tftypes.Value {
 	}
 	values := keyValues(k.ID, k.Name, k.RedactedValue, k.CreatedAt, k.LastUsedAt)
 	values["owner_project_access"] = nullableString(k.OwnerProjectAccess)
-	values["owner"] = tftypes.NewValue(projectKeyOwnerType, owner)
+	values["owner"] = nestedObject(projectKeyOwnerType, owner)
 	return values
 }

@@ -52,7 +52,7 @@ func projectAttributes() map[string]schema.Attribute {
 }
 
 var projectsState = listState[client.Project]{
-	attr: "projects", noun: "projects", elem: objectType(projectAttributes()), values: projectValues,
+	name: "openai_projects", attr: "projects", noun: "projects", elem: objectType(projectAttributes()), values: projectValues,
 	id: func(p *client.Project) string { return p.ID },
 }
 

@@ -51,7 +51,7 @@ func userAttributes() map[string]schema.Attribute {
 }
 
 var usersState = listState[client.User]{
-	attr: "users", noun: "users", elem: objectType(userAttributes()), values: userValues,
+	name: "openai_users", attr: "users", noun: "users", elem: objectType(userAttributes()), values: userValues,
 	id: func(u *client.User) string { return u.ID },
 }
 
