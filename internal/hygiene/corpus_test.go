@@ -17,7 +17,8 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			res, problems := hygiene.Check(c.Keys(), c.SettingsWithNow())
+			res, found := hygiene.Check(c.Keys(), c.SettingsWithNow())
+			problems := found.All()
 			if c.Errors != nil {
 				if !slices.Equal(problems, c.Errors) {
 					t.Fatalf("problems:\n%q\nwant:\n%q", problems, c.Errors)

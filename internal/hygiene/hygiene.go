@@ -340,16 +340,29 @@ func orUnknown(s *string) string {
 	return *s
 }
 
+// Problems are what is wrong with the settings and with the keys, so that a
+// caller can say which argument is wrong.
+type Problems struct {
+	Settings, Keys []string
+}
+
+// All is every problem, settings first, then keys; nil when there are none.
+func (p Problems) All() []string {
+	if len(p.Settings)+len(p.Keys) == 0 {
+		return nil
+	}
+	return append(slices.Clone(p.Settings), p.Keys...)
+}
+
 // Check parses keys and settings as ParseKeys and ParseSettings do and, when
-// both are valid, evaluates them. Problems come settings first, then keys.
-func Check(keys, settings Value) (Result, []string) {
-	s, problems := ParseSettings(settings)
+// both are valid, evaluates them.
+func Check(keys, settings Value) (Result, Problems) {
+	s, settingProblems := ParseSettings(settings)
 	inventory, keyProblems := ParseKeys(keys)
-	problems = append(problems, keyProblems...)
-	if len(problems) > 0 {
+	if problems := (Problems{Settings: settingProblems, Keys: keyProblems}); problems.All() != nil {
 		return Result{}, problems
 	}
-	return Evaluate(inventory, s), nil
+	return Evaluate(inventory, s), Problems{}
 }
 
 // Fields is f as a map of its fields by their names in the module's output:

@@ -67,7 +67,8 @@ func TestRender(t *testing.T) {
 // Nothing is evaluated while anything is wrong: the problems come settings
 // first, then keys.
 func TestCheckReportsSettingsThenKeys(t *testing.T) {
-	res, problems := hygiene.Check([]any{map[string]any{"id": "key_x"}}, map[string]any{"now": "yesterday"})
+	res, found := hygiene.Check([]any{map[string]any{"id": "key_x"}}, map[string]any{"now": "yesterday"})
+	problems := found.All()
 	want := []string{
 		`now = "yesterday": must be an RFC 3339 time such as "2026-11-28T12:00:00Z": pass plantimestamp()`,
 		`key "key_x": created_at_rfc3339 = null: must be an RFC 3339 time such as "2026-01-02T03:04:05Z"`,

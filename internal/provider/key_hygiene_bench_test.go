@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -47,17 +48,27 @@ func BenchmarkKeyHygieneFunction(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	server, err := NewServer("bench")()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := server.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
-			Name: "key_hygiene", Arguments: []*tfprotov6.DynamicValue{&keysArg, &settingsArg},
+	for _, path := range []struct {
+		name   string
+		server func() (tfprotov6.ProviderServer, error)
+	}{
+		{"raw", NewServer("bench")},
+		{"framework", providerserver.NewProtocol6WithError(&openaiProvider{version: "bench"})},
+	} {
+		b.Run(path.name, func(b *testing.B) {
+			server, err := path.server()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := server.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
+					Name: "key_hygiene", Arguments: []*tfprotov6.DynamicValue{&keysArg, &settingsArg},
+				})
+				if err != nil || resp.Error != nil {
+					b.Fatal(err, resp.Error)
+				}
+			}
 		})
-		if err != nil || resp.Error != nil {
-			b.Fatal(err, resp.Error)
-		}
 	}
 }

@@ -82,8 +82,9 @@ func (keyHygieneFunction) Definition(_ context.Context, _ function.DefinitionReq
 	}
 }
 
-// Run serves the function through the framework. The provider's own server
-// (server.go) calls keyHygiene on the raw values instead; both share it.
+// Run serves the function through the framework's own server, which the
+// provider's server (server.go) bypasses for speed: both run keyHygiene, and
+// TestCallFunctionOnTheCorpus holds both to every corpus case.
 func (keyHygieneFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var keys, settings types.Dynamic
 	if resp.Error = req.Arguments.Get(ctx, &keys, &settings); resp.Error != nil {
@@ -128,17 +129,16 @@ func keyHygiene(keys, settings tftypes.Value) (tftypes.Value, *functionProblem) 
 	if err != nil {
 		return tftypes.Value{}, &functionProblem{1, "settings " + err.Error()}
 	}
-	s, settingsProblems := hygiene.ParseSettings(settingValues)
-	inventory, keyProblems := hygiene.ParseKeys(keyValues)
-	if problems := append(settingsProblems, keyProblems...); len(problems) > 0 {
+	res, problems := hygiene.Check(keyValues, settingValues)
+	if all := problems.All(); all != nil {
 		// The error points at settings when they are wrong, else at keys.
 		argument := int64(0)
-		if len(settingsProblems) > 0 {
+		if len(problems.Settings) > 0 {
 			argument = 1
 		}
-		return tftypes.Value{}, &functionProblem{argument, problemsText(problems)}
+		return tftypes.Value{}, &functionProblem{argument, problemsText(all)}
 	}
-	return resultValue(hygiene.Evaluate(inventory, s)), nil
+	return resultValue(res), nil
 }
 
 // problemsText is the function's error: the one problem, or each on a line.

@@ -1,13 +1,24 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/keycensus/terraform-provider-openai/internal/hygiene/corpus"
 	"github.com/keycensus/terraform-provider-openai/internal/openaitest"
 )
 
@@ -183,5 +194,185 @@ output "passed" {
 	})
 	if n := len(f.srv.Requests()); n != 0 {
 		t.Errorf("the function sent %d requests", n)
+	}
+}
+
+// Every corpus case through CallFunction, in process, as Terraform calls the
+// function: the provider's server, which runs the raw-value core, and the
+// framework's own server, which reaches keyHygieneFunction.Run, give the
+// case's findings, summary and exceptions, or an error with each of its
+// problems, on the argument the problems are about.
+func TestCallFunctionOnTheCorpus(t *testing.T) {
+	cases, err := corpus.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := map[string]func() (tfprotov6.ProviderServer, error){
+		"provider server":  NewServer("test"),
+		"framework server": providerserver.NewProtocol6WithError(&openaiProvider{version: "test"}),
+	}
+	for name, newServer := range servers {
+		server, err := newServer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			t.Run(name+"/"+c.Name, func(t *testing.T) {
+				args := make([]*tfprotov6.DynamicValue, 2)
+				for i, v := range []any{c.Keys(), c.SettingsWithNow()} {
+					dv, err := tfprotov6.NewDynamicValue(tftypes.DynamicPseudoType, terraformValue(t, v))
+					if err != nil {
+						t.Fatal(err)
+					}
+					args[i] = &dv
+				}
+				resp, err := server.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{Name: keyHygieneName, Arguments: args})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.Errors != nil {
+					if resp.Error == nil {
+						t.Fatalf("no error; want %q", c.Errors)
+					}
+					for _, want := range c.Errors {
+						if !strings.Contains(resp.Error.Text, want) {
+							t.Errorf("the error %q does not say %q", resp.Error.Text, want)
+						}
+					}
+					return
+				}
+				if resp.Error != nil {
+					t.Fatalf("error on argument %v: %s", resp.Error.FunctionArgument, resp.Error.Text)
+				}
+				got := decodeResult(t, resp.Result)
+				for _, d := range c.DiffFindings(got.Findings, false) {
+					t.Error(d)
+				}
+				if c.Summary != nil && fmt.Sprint(got.Summary) != fmt.Sprint(c.Summary) {
+					t.Errorf("summary %v, want %v", got.Summary, c.Summary)
+				}
+				if c.ExpiredExceptions != nil && !slices.Equal(got.ExpiredExceptions, c.ExpiredExceptions) {
+					t.Errorf("expired_exceptions %q, want %q", got.ExpiredExceptions, c.ExpiredExceptions)
+				}
+				if c.UnmatchedExceptions != nil && !slices.Equal(got.UnmatchedExceptions, c.UnmatchedExceptions) {
+					t.Errorf("unmatched_exceptions %q, want %q", got.UnmatchedExceptions, c.UnmatchedExceptions)
+				}
+			})
+		}
+	}
+}
+
+// functionResult is the function's result, decoded.
+type functionResult struct {
+	Findings                               []map[string]any
+	Summary                                map[string]int
+	ExpiredExceptions, UnmatchedExceptions []string
+}
+
+func decodeResult(t *testing.T, dv *tfprotov6.DynamicValue) functionResult {
+	t.Helper()
+	v, err := dv.Unmarshal(resultTFType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := plainValue(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := plain.(map[string]any)
+	var out functionResult
+	for _, f := range obj["findings"].([]any) {
+		finding := f.(map[string]any)
+		out.Findings = append(out.Findings, finding)
+	}
+	if out.Findings == nil {
+		out.Findings = []map[string]any{}
+	}
+	out.Summary = map[string]int{}
+	for rule, n := range obj["summary"].(map[string]any) {
+		i, _ := n.(*big.Float).Int64()
+		out.Summary[rule] = int(i)
+	}
+	strs := func(v any) []string {
+		out := []string{}
+		for _, s := range v.([]any) {
+			out = append(out, s.(string))
+		}
+		return out
+	}
+	out.ExpiredExceptions, out.UnmatchedExceptions = strs(obj["expired_exceptions"]), strs(obj["unmatched_exceptions"])
+	return out
+}
+
+// terraformValue is a corpus value as Terraform sends it in a dynamic
+// argument: objects, tuples, numbers, strings, bools and nulls.
+func terraformValue(t *testing.T, v any) tftypes.Value {
+	t.Helper()
+	switch x := v.(type) {
+	case nil:
+		return tftypes.NewValue(tftypes.DynamicPseudoType, nil)
+	case string:
+		return tftypes.NewValue(tftypes.String, x)
+	case bool:
+		return tftypes.NewValue(tftypes.Bool, x)
+	case json.Number:
+		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tftypes.NewValue(tftypes.Number, f)
+	case []any:
+		types := make([]tftypes.Type, len(x))
+		values := make([]tftypes.Value, len(x))
+		for i, e := range x {
+			values[i] = terraformValue(t, e)
+			types[i] = values[i].Type()
+		}
+		return tftypes.NewValue(tftypes.Tuple{ElementTypes: types}, values)
+	case map[string]any:
+		types := make(map[string]tftypes.Type, len(x))
+		values := make(map[string]tftypes.Value, len(x))
+		for name, e := range x {
+			values[name] = terraformValue(t, e)
+			types[name] = values[name].Type()
+		}
+		return tftypes.NewValue(tftypes.Object{AttributeTypes: types}, values)
+	}
+	t.Fatalf("a corpus value of type %T", v)
+	return tftypes.Value{}
+}
+
+// The provider's server serves every method the framework's server does, so
+// no feature of the framework is hidden behind its CallFunction: Terraform
+// finds the optional ones (list resources, actions, state stores) by type
+// assertion.
+func TestFunctionServerHidesNothing(t *testing.T) {
+	framework, err := providerserver.NewProtocol6WithError(&openaiProvider{})()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	frameworkType, ourType := reflect.TypeOf(framework), reflect.TypeOf(ours)
+	for i := range frameworkType.NumMethod() {
+		m := frameworkType.Method(i)
+		if !m.IsExported() {
+			continue
+		}
+		if _, ok := ourType.MethodByName(m.Name); !ok {
+			t.Errorf("the framework's server has %s, which the provider's server hides: add its interface to frameworkServer", m.Name)
+		}
+	}
+	for _, iface := range []any{
+		(*tfprotov6.ProviderServerWithListResource)(nil),
+		(*tfprotov6.ProviderServerWithActions)(nil),
+		(*tfprotov6.ProviderServerWithStateStores)(nil),
+	} {
+		want := reflect.TypeOf(iface).Elem()
+		if frameworkType.Implements(want) && !ourType.Implements(want) {
+			t.Errorf("the provider's server does not implement %s", want)
+		}
 	}
 }

@@ -64,6 +64,7 @@ func benchMain(ctx context.Context) error {
 	orgOnly := flag.Bool("organization-only", false, "run only the openai_api_keys organization benchmark and rewrite only its section of the report")
 	tfLimitersOnly := flag.Bool("terraform-limiters-only", false, "run only the learned pacing through terraform and rewrite only its section of the report")
 	complianceOnly := flag.Bool("compliance-only", false, "run only the compliance gates at 10,000 keys and rewrite only their section of the report")
+	functionOnly := flag.Bool("function-only", false, "run only the function's two paths and rewrite only their section of the report")
 	realRates := flag.String("limiters-real", "240,1200", "rates (requests a minute) of the limiter matrix to run in real time too, comma-separated")
 	flag.Parse()
 
@@ -87,6 +88,16 @@ func benchMain(ctx context.Context) error {
 		section := limiterMarkdown(cells)
 		fmt.Print(section)
 		return rewriteSection(*out, limiterHeading, section)
+	}
+
+	if *functionOnly {
+		log.Printf("calling the key_hygiene function through both servers")
+		fn, err := functionBench(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Print(fn.section())
+		return rewriteSection(*out, functionHeading, fn.section())
 	}
 
 	terraform := os.Getenv("TERRAFORM")
@@ -219,6 +230,7 @@ type results struct {
 	org              *orgResult
 	tfLimiters       *terraformLimiterSection
 	compliance       *complianceResult
+	function         *functionResult
 }
 
 // setup builds the provider and its RSS-reading wrapper into work and writes
@@ -322,6 +334,10 @@ func run(ctx context.Context, terraform, opa string, sizes []int, runs int) (*re
 		return nil, err
 	}
 	if r.compliance, err = complianceBench(ctx, terraform, opa, work, rc, runs); err != nil {
+		return nil, err
+	}
+	log.Printf("calling the key_hygiene function through both servers")
+	if r.function, err = functionBench(ctx); err != nil {
 		return nil, err
 	}
 	log.Printf("planning the limiter matrix's organization through terraform against short windows")
@@ -574,6 +590,10 @@ func (r *results) markdown() markdown {
 	if r.compliance != nil {
 		fmt.Fprintln(&f)
 		f.WriteString(r.compliance.section())
+	}
+	if r.function != nil {
+		fmt.Fprintln(&f)
+		f.WriteString(r.function.section())
 	}
 	if len(r.limiters) > 0 {
 		fmt.Fprintln(&f)
