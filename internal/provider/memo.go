@@ -75,6 +75,10 @@ type memoCall[T any] struct {
 	readers int
 	cancel  context.CancelFunc
 	stats   *client.RateLimitStats
+	// counted says a reader has counted the sweep's rate-limit stats as its
+	// own: the others do not, so that one slow sweep is one "Slow Read"
+	// warning, not one per data source that shared it.
+	counted bool
 }
 
 // do returns fn's result for key, running fn at most once at a time.
@@ -100,9 +104,14 @@ func (m *memo[T]) do(ctx context.Context, key string, fn func(context.Context) (
 
 	select {
 	case <-call.done:
-		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
-		return call.val, call.err
+		return m.result(ctx, call)
 	case <-ctx.Done():
+		select {
+		case <-call.done:
+			// Finished as the reader gave up: the result is there, take it.
+			return m.result(ctx, call)
+		default:
+		}
 		// What the sweep did so far is how far this read got.
 		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
 		m.mu.Lock()
@@ -117,6 +126,19 @@ func (m *memo[T]) do(ctx context.Context, key string, fn func(context.Context) (
 		m.notify(key, sweepLeft)
 		return zero, ctx.Err()
 	}
+}
+
+// result is a finished sweep's result for one reader, who counts the
+// sweep's rate-limit stats as its own unless another reader did.
+func (m *memo[T]) result(ctx context.Context, call *memoCall[T]) (T, error) {
+	m.mu.Lock()
+	first := !call.counted
+	call.counted = true
+	m.mu.Unlock()
+	if first {
+		client.RateLimitStatsFrom(ctx).Add(call.stats.Snapshot())
+	}
+	return call.val, call.err
 }
 
 // startLocked starts fn for key in a goroutine of its own, under its own

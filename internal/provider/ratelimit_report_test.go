@@ -19,6 +19,13 @@ import (
 // Attributes args leaves out are null.
 func readInProcess(t *testing.T, p *openaiProvider, url, typeName string, args map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
 	t.Helper()
+	return configuredInProcess(t, p, url)(typeName, args)
+}
+
+// configuredInProcess configures p against url, as Terraform does once per
+// command, and returns a function that reads a data source through it.
+func configuredInProcess(t *testing.T, p *openaiProvider, url string) func(typeName string, args map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
+	t.Helper()
 	ctx := context.Background()
 	server, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
@@ -50,16 +57,19 @@ func readInProcess(t *testing.T, p *openaiProvider, url, typeName string, args m
 	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config}); err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatal(err, resp.Diagnostics)
 	}
-	dsType := schemas.DataSourceSchemas[typeName].ValueType()
-	dsConfig, err := tfprotov6.NewDynamicValue(dsType, withNulls(dsType, args))
-	if err != nil {
-		t.Fatal(err)
+	return func(typeName string, args map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
+		t.Helper()
+		dsType := schemas.DataSourceSchemas[typeName].ValueType()
+		dsConfig, err := tfprotov6.NewDynamicValue(dsType, withNulls(dsType, args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &dsConfig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
 	}
-	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &dsConfig})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
 }
 
 // A read that waits more than a minute on rate limits says so, with the
@@ -104,5 +114,29 @@ func TestSlowReadWarnsOfTheRateLimit(t *testing.T) {
 			}
 		}
 		t.Log(warnings[0].Detail)
+	}
+}
+
+// Two data sources that share one slow sweep warn once between them: the
+// second read gets the sweep's result without its waits.
+func TestSlowSweepWarnsOnce(t *testing.T) {
+	clock := openaitest.NewFakeClock(time.Unix(1_800_000_000, 0))
+	srv := openaitest.NewServer(openaitest.Options{Clock: clock, RateLimitPerMinute: 10})
+	defer srv.Close()
+	srv.SeedAdminKeys(120)
+	srv.SeedProjects(20, func(i int) int { return i * 7 })
+	p := &openaiProvider{version: "test", clientConfig: client.Config{Clock: clock, Jitter: func() float64 { return 0 }, MaxRetryWait: 24 * time.Hour}}
+	read := configuredInProcess(t, p, srv.URL())
+	var warnings []string
+	for range 2 {
+		for _, d := range read("openai_api_keys", nil).Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%s: %s", d.Summary, d.Detail)
+			}
+			warnings = append(warnings, d.Summary)
+		}
+	}
+	if len(warnings) != 1 || warnings[0] != "Slow Read: OpenAI Admin API Rate Limit" {
+		t.Fatalf("warnings %q, want one about the rate limit for the sweep both reads share", warnings)
 	}
 }
