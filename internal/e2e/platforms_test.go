@@ -8,11 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // spaceliftHook is the after_plan hook the Spacelift guide gives: the
@@ -121,15 +122,11 @@ func TestPolicyOnEveryPlatform(t *testing.T) {
 	t.Run("scalr", func(t *testing.T) {
 		// The policy group's one policy names its file.
 		dir := filepath.Join(platforms, "scalr")
-		config, err := os.ReadFile(filepath.Join(dir, "scalr-policy.hcl"))
-		if err != nil {
-			t.Fatal(err)
+		policies := hclPolicies(t, filepath.Join(dir, "scalr-policy.hcl"))
+		if len(policies) != 1 || policies[0].level != "hard-mandatory" {
+			t.Fatalf("scalr-policy.hcl: want one hard-mandatory policy, got %v", policies)
 		}
-		names := regexp.MustCompile(`(?m)^policy "([^"]+)"`).FindAllStringSubmatch(string(config), -1)
-		if len(names) != 1 || !strings.Contains(string(config), `enforcement_level = "hard-mandatory"`) {
-			t.Fatalf("scalr-policy.hcl: want one hard-mandatory policy, got %q", names)
-		}
-		file := filepath.Join(dir, names[0][1]+".rego")
+		file := filepath.Join(dir, policies[0].name+".rego")
 		input := marshal(t, map[string]any{"tfplan": plan, "tfrun": map[string]any{"workspace": map[string]any{"name": "openai-keys"}}})
 		assertSameResults(t, raw, evaluate(t, ctx, opa, []string{"-d", file}, input, "data.terraform"))
 	})
@@ -243,25 +240,28 @@ func assertSameResults(t *testing.T, want, got results) {
 // hclPolicy is one policy block of an HCP Terraform policies.hcl.
 type hclPolicy struct{ name, query, level string }
 
-// hclPolicies reads the policy blocks of a policies.hcl: each one's query
-// and enforcement level, which HCP Terraform defaults to advisory.
+// hclPolicies reads the policy blocks of an HCP Terraform policies.hcl or a
+// Scalr policy group's file with hcl/v2: each one's query and enforcement
+// level, which HCP Terraform defaults to advisory.
 func hclPolicies(t *testing.T, file string) []hclPolicy {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile(`(?ms)^policy "([^"]+)" \{(.*?)^\}`)
-	attr := func(body, name string) string {
-		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*"([^"]*)"`).FindStringSubmatch(body)
-		if m == nil {
+	attr := func(body *hclsyntax.Body, name string) string {
+		a, ok := body.Attributes[name]
+		if !ok {
 			return ""
 		}
-		return m[1]
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() || v.Type() != cty.String {
+			t.Fatalf("%s: %s is not a string: %s", file, name, diags.Error())
+		}
+		return v.AsString()
 	}
 	var out []hclPolicy
-	for _, m := range block.FindAllStringSubmatch(string(b), -1) {
-		p := hclPolicy{name: m[1], query: attr(m[2], "query"), level: attr(m[2], "enforcement_level")}
+	for _, block := range parseHCL(t, file).Blocks {
+		if block.Type != "policy" || len(block.Labels) != 1 {
+			continue
+		}
+		p := hclPolicy{name: block.Labels[0], query: attr(block.Body, "query"), level: attr(block.Body, "enforcement_level")}
 		if p.level == "" {
 			p.level = "advisory"
 		}
