@@ -9,9 +9,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 )
 
@@ -190,6 +192,23 @@ func (c *Case) DiffFindings(got []map[string]any, unordered bool) []string {
 		for i, g := range got {
 			diffs = append(diffs, fmt.Sprintf("  got %d: %v %v %q", i+1, g["rule"], show(g["key_id"]), g["detail"]))
 		}
+	}
+	return diffs
+}
+
+// DiffResult compares the rest of a runner's result with the case's, for
+// what the case sets: the summary, and the expired and unmatched exceptions.
+// It returns what differs, or nothing.
+func (c *Case) DiffResult(summary map[string]int, expired, unmatched []string) []string {
+	var diffs []string
+	if c.Summary != nil && !maps.Equal(summary, c.Summary) {
+		diffs = append(diffs, fmt.Sprintf("summary %v, want %v", summary, c.Summary))
+	}
+	if c.ExpiredExceptions != nil && !slices.Equal(expired, c.ExpiredExceptions) {
+		diffs = append(diffs, fmt.Sprintf("expired_exceptions %q, want %q", expired, c.ExpiredExceptions))
+	}
+	if c.UnmatchedExceptions != nil && !slices.Equal(unmatched, c.UnmatchedExceptions) {
+		diffs = append(diffs, fmt.Sprintf("unmatched_exceptions %q, want %q", unmatched, c.UnmatchedExceptions))
 	}
 	return diffs
 }
