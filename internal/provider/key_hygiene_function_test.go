@@ -358,9 +358,9 @@ func TestFunctionServerHidesNothing(t *testing.T) {
 		}
 	}
 	for _, iface := range []any{
-		(*tfprotov6.ProviderServerWithListResource)(nil),
-		(*tfprotov6.ProviderServerWithActions)(nil),
-		(*tfprotov6.ProviderServerWithStateStores)(nil),
+		(*tfprotov6.ListResourceServer)(nil),
+		(*tfprotov6.ActionServer)(nil),
+		(*tfprotov6.StateStoreServer)(nil),
 	} {
 		want := reflect.TypeOf(iface).Elem()
 		if frameworkType.Implements(want) && !ourType.Implements(want) {

@@ -34,22 +34,20 @@ func newServer(p *openaiProvider) func() (tfprotov6.ProviderServer, error) {
 }
 
 // frameworkServer is every interface the framework's server serves:
-// tfprotov6.ProviderServer and terraform-plugin-go's optional ones, which
-// Terraform finds by type assertion. Embedding it whole keeps every framework
-// feature reachable through functionServer;
+// tfprotov6.ProviderServer and the servers of terraform-plugin-go's optional
+// features, which its gRPC server finds by type assertion (as
+// ProviderServerWithListResource and the like). Embedding it whole keeps
+// every framework feature reachable through functionServer;
 // TestFunctionServerHidesNothing fails when the framework's server gains a
 // method this union lacks.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
-var (
-	_ tfprotov6.ProviderServerWithListResource = functionServer{}
-	_ tfprotov6.ProviderServerWithActions      = functionServer{}
-	_ tfprotov6.ProviderServerWithStateStores  = functionServer{}
-)
+var _ frameworkServer = functionServer{}
 
 // functionServer is the framework's server with its own CallFunction.
 type functionServer struct {
