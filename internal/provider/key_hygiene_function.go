@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keycensus/terraform-provider-openai/internal/hygiene"
@@ -90,27 +91,36 @@ func (keyHygieneFunction) Run(ctx context.Context, req function.RunRequest, resp
 	if resp.Error = req.Arguments.Get(ctx, &keys, &settings); resp.Error != nil {
 		return
 	}
-	args := make([]tftypes.Value, 2)
+	args := make([]any, 2)
 	for i, v := range []types.Dynamic{keys, settings} {
 		tf, err := v.ToTerraformValue(ctx)
 		if err != nil {
 			resp.Error = function.NewArgumentFuncError(int64(i), "the argument cannot be read: "+err.Error())
 			return
 		}
-		args[i] = tf
+		if args[i], err = plainValue(tf); err != nil {
+			resp.Error = function.NewArgumentFuncError(int64(i), keyHygieneParameters[i]+" "+err.Error())
+			return
+		}
 	}
 	result, problem := keyHygiene(args[0], args[1])
 	if problem != nil {
 		resp.Error = function.NewArgumentFuncError(problem.argument, problem.text)
 		return
 	}
-	value, err := types.ObjectType{AttrTypes: keyHygieneResultTypes}.ValueFromTerraform(ctx, result)
-	if err != nil {
-		resp.Error = function.NewFuncError("The result cannot be built; this is a bug in the provider, please report it: " + err.Error())
-		return
+	tf, err := (&tfprotov6.DynamicValue{MsgPack: result}).Unmarshal(resultTFType)
+	if err == nil {
+		var value attr.Value
+		if value, err = (types.ObjectType{AttrTypes: keyHygieneResultTypes}).ValueFromTerraform(ctx, tf); err == nil {
+			resp.Error = resp.Result.Set(ctx, value)
+			return
+		}
 	}
-	resp.Error = resp.Result.Set(ctx, value)
+	resp.Error = function.NewFuncError("The result cannot be built; this is a bug in the provider, please report it: " + err.Error())
 }
+
+// keyHygieneParameters are the function's parameters' names, by position.
+var keyHygieneParameters = [2]string{"keys", "settings"}
 
 // functionProblem is an error of one argument of the function.
 type functionProblem struct {
@@ -118,27 +128,19 @@ type functionProblem struct {
 	text     string
 }
 
-// keyHygiene runs the engine on the function's arguments and builds its
-// result, as tftypes values: the form Terraform sends and takes.
-func keyHygiene(keys, settings tftypes.Value) (tftypes.Value, *functionProblem) {
-	keyValues, err := plainValue(keys)
-	if err != nil {
-		return tftypes.Value{}, &functionProblem{0, "keys " + err.Error()}
-	}
-	settingValues, err := plainValue(settings)
-	if err != nil {
-		return tftypes.Value{}, &functionProblem{1, "settings " + err.Error()}
-	}
-	res, problems := hygiene.Check(keyValues, settingValues)
+// keyHygiene runs the engine on the function's arguments, as plain values
+// (hygiene.Value), and returns its result in msgpack, the form Terraform takes.
+func keyHygiene(keys, settings any) ([]byte, *functionProblem) {
+	res, problems := hygiene.Check(keys, settings)
 	if all := problems.All(); all != nil {
 		// The error points at settings when they are wrong, else at keys.
 		argument := int64(0)
 		if len(problems.Settings) > 0 {
 			argument = 1
 		}
-		return tftypes.Value{}, &functionProblem{argument, problemsText(all)}
+		return nil, &functionProblem{argument, problemsText(all)}
 	}
-	return resultValue(res), nil
+	return encodeResult(res), nil
 }
 
 // problemsText is the function's error: the one problem, or each on a line.
@@ -207,11 +209,8 @@ func plainValue(v tftypes.Value) (any, error) {
 	return nil, fmt.Errorf("holds a %s, which the function cannot read; this is a bug in the provider, please report it", v.Type())
 }
 
-// The result's types, as tftypes.
-var (
-	findingTFType = objectTypeOf(findingType)
-	resultTFType  = objectTypeOf(types.ObjectType{AttrTypes: keyHygieneResultTypes})
-)
+// resultTFType is the result's type, as tftypes.
+var resultTFType = objectTypeOf(types.ObjectType{AttrTypes: keyHygieneResultTypes})
 
 func objectTypeOf(t types.ObjectType) tftypes.Object {
 	o, ok := t.TerraformType(context.Background()).(tftypes.Object)
@@ -219,36 +218,4 @@ func objectTypeOf(t types.ObjectType) tftypes.Object {
 		panic("provider bug: an object type is not a tftypes.Object")
 	}
 	return o
-}
-
-// resultValue is the function's result.
-func resultValue(res hygiene.Result) tftypes.Value {
-	findings := make([]tftypes.Value, len(res.Findings))
-	for i, f := range res.Findings {
-		findings[i] = tftypes.NewValue(findingTFType, map[string]tftypes.Value{
-			"rule": stringValue(f.Rule), "key_id": nullableString(f.KeyID), "kind": nullableString(f.Kind),
-			"key_name": nullableString(f.KeyName), "project_id": nullableString(f.ProjectID),
-			"project_name": nullableString(f.ProjectName), "owner": nullableString(f.Owner), "detail": stringValue(f.Detail),
-		})
-	}
-	summary := make(map[string]tftypes.Value, len(res.Summary))
-	for rule, n := range res.Summary {
-		summary[rule] = int64Value(int64(n))
-	}
-	return tftypes.NewValue(resultTFType, map[string]tftypes.Value{
-		"findings":             tftypes.NewValue(tftypes.List{ElementType: findingTFType}, findings),
-		"summary":              tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, summary),
-		"passed":               tftypes.NewValue(tftypes.Bool, res.Passed),
-		"expired_exceptions":   stringList(res.ExpiredExceptions),
-		"unmatched_exceptions": stringList(res.UnmatchedExceptions),
-	})
-}
-
-// stringList is ss as a list of strings.
-func stringList(ss []string) tftypes.Value {
-	values := make([]tftypes.Value, len(ss))
-	for i, s := range ss {
-		values[i] = stringValue(s)
-	}
-	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, values)
 }

@@ -298,7 +298,7 @@ func decodeResult(t *testing.T, dv *tfprotov6.DynamicValue) functionResult {
 
 // terraformValue is a corpus value as Terraform sends it in a dynamic
 // argument: objects, tuples, numbers, strings, bools and nulls.
-func terraformValue(t *testing.T, v any) tftypes.Value {
+func terraformValue(t testing.TB, v any) tftypes.Value {
 	t.Helper()
 	switch x := v.(type) {
 	case nil:

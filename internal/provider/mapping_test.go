@@ -116,12 +116,13 @@ func BenchmarkReadAdminAPIKeys(b *testing.B) {
 			if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config}); err != nil || len(resp.Diagnostics) > 0 {
 				b.Fatal(err, resp.Diagnostics)
 			}
-			dsType := schemas.DataSourceSchemas["openai_admin_api_keys"].ValueType()
-			dsConfig, err := tfprotov6.NewDynamicValue(dsType, tftypes.NewValue(dsType, map[string]tftypes.Value{
-				"order": tftypes.NewValue(tftypes.String, nil),
-				"keys":  tftypes.NewValue(dsType.(tftypes.Object).AttributeTypes["keys"], nil),
-				"ids":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
-			}))
+			// Every argument null: the defaults, whatever arguments the schema gains.
+			dsType := schemas.DataSourceSchemas["openai_admin_api_keys"].ValueType().(tftypes.Object)
+			nulls := make(map[string]tftypes.Value, len(dsType.AttributeTypes))
+			for name, t := range dsType.AttributeTypes {
+				nulls[name] = tftypes.NewValue(t, nil)
+			}
+			dsConfig, err := tfprotov6.NewDynamicValue(dsType, tftypes.NewValue(dsType, nulls))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -10,10 +11,10 @@ import (
 )
 
 // NewServer returns the provider's protocol 6 server, for tf6server: the
-// framework's, but for calls of key_hygiene, which it runs on the raw values.
-// The framework would convert the arguments and the result into its
-// attr.Values and back: at 10,050 keys, 2.9 times the time and 2.5 times the
-// memory ("The function's two paths" in BENCHMARKS.md).
+// framework's, but for calls of key_hygiene, which it reads and answers in
+// msgpack directly (key_hygiene_msgpack.go). The framework would convert the
+// arguments and the result into its attr.Values and back, at 10,050 keys many
+// times the time and the memory ("The function's two paths" in BENCHMARKS.md).
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 	return newServer(&openaiProvider{version: version})
 }
@@ -58,6 +59,9 @@ func (s functionServer) CallFunction(ctx context.Context, req *tfprotov6.CallFun
 	if req.Name != keyHygieneName {
 		return s.frameworkServer.CallFunction(ctx, req)
 	}
+	if saved, ok := savedResult(); ok {
+		return &tfprotov6.CallFunctionResponse{Result: saved}, nil
+	}
 	fail := func(argument int64, text string) (*tfprotov6.CallFunctionResponse, error) {
 		return &tfprotov6.CallFunctionResponse{Error: &tfprotov6.FunctionError{Text: text, FunctionArgument: &argument}}, nil
 	}
@@ -65,10 +69,14 @@ func (s functionServer) CallFunction(ctx context.Context, req *tfprotov6.CallFun
 		return &tfprotov6.CallFunctionResponse{Error: &tfprotov6.FunctionError{
 			Text: "key_hygiene takes two arguments, keys and settings"}}, nil
 	}
-	args := make([]tftypes.Value, 2)
+	args := make([]any, 2)
 	for i, dv := range req.Arguments {
-		v, err := dv.Unmarshal(tftypes.DynamicPseudoType)
-		if err != nil {
+		v, err := argumentValue(dv)
+		var unknown errUnknown
+		switch {
+		case errors.As(err, &unknown):
+			return fail(int64(i), keyHygieneParameters[i]+" "+err.Error())
+		case err != nil:
 			return fail(int64(i), "the argument cannot be read: "+err.Error())
 		}
 		args[i] = v
@@ -77,11 +85,20 @@ func (s functionServer) CallFunction(ctx context.Context, req *tfprotov6.CallFun
 	if problem != nil {
 		return fail(problem.argument, problem.text)
 	}
-	// The result is built for its own type: an encoding failure is a
-	// provider bug, reported to Terraform as an RPC error.
-	dv, err := tfprotov6.NewDynamicValue(resultTFType, result)
-	if err != nil {
-		return nil, fmt.Errorf("provider bug: encoding the result of key_hygiene: %w", err)
-	}
+	dv := tfprotov6.DynamicValue{MsgPack: result}
+	saveResult(&dv)
 	return &tfprotov6.CallFunctionResponse{Result: &dv}, nil
+}
+
+// argumentValue reads an argument into the engine's plain values: from
+// msgpack directly, the form Terraform sends, else through tftypes.
+func argumentValue(dv *tfprotov6.DynamicValue) (any, error) {
+	if len(dv.MsgPack) > 0 {
+		return decodeArgument(dv.MsgPack)
+	}
+	v, err := dv.Unmarshal(tftypes.DynamicPseudoType)
+	if err != nil {
+		return nil, err
+	}
+	return plainValue(v)
 }

@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,16 +16,24 @@ import (
 )
 
 // The compliance gates at organization scale: openai_api_keys over 50 admin
-// keys and 100 projects of 100 keys, planned alone and through
-// modules/key-hygiene, and policy/openai_keys.rego on the module plan's JSON.
+// keys and 100 projects of 100 keys, planned alone, through
+// modules/key-hygiene and through one bare call of the function, the last two
+// also over the floor build of the provider (-tags keyhygienefloor), whose
+// key_hygiene answers with a saved result without work; and
+// policy/openai_keys.rego on the module plan's JSON.
 
 const (
 	complianceAdminKeys  = 50
 	complianceProjects   = 150 // every third archived, and empty
 	complianceKeysPer    = 100
 	complianceModuleCost = 1.25 // the most the module may cost, over the inventory alone
+	complianceFloorCost  = 1.10 // the most the module may cost, over its floor and over a bare call
 	compliancePolicyCost = 3.0  // the most OPA may cost, over a trivial query
 )
+
+// floorResultEnv names the file the floor build answers key_hygiene with
+// (internal/provider/key_hygiene_floor.go).
+const floorResultEnv = "OPENAI_KEY_HYGIENE_FLOOR_RESULT"
 
 func complianceKeysPerProject(i int) int {
 	if i%3 == 2 {
@@ -36,6 +45,9 @@ func complianceKeysPerProject(i int) int {
 type complianceResult struct {
 	keys              int
 	inventory, module []time.Duration
+	moduleFloor       []time.Duration // the module over the floor build
+	call, callFloor   []time.Duration // one bare call, over the provider and over the floor build
+	callFindings      int
 	moduleFindings    int
 	trivial           []time.Duration
 	policy            map[string][]time.Duration // by query name
@@ -64,6 +76,14 @@ module "key_hygiene" {
 output "findings" { value = length(module.key_hygiene.findings) }
 `
 
+// complianceCall is the module's call of the function, bare: the module's
+// defaults are the function's.
+const complianceCall = complianceInventory + `
+output "findings" {
+  value = length(provider::openai::key_hygiene(data.openai_api_keys.all.keys, { now = plantimestamp() }).findings)
+}
+`
+
 // complianceBench plans both configurations runs times each, alternating,
 // then evaluates the policy runs times per query, alternating with the
 // trivial query.
@@ -80,8 +100,8 @@ func complianceBench(ctx context.Context, terraform, opa, work, rc string, runs 
 	if err != nil {
 		return nil, err
 	}
-	inventoryDir, moduleDir := filepath.Join(work, "compliance-inventory"), filepath.Join(work, "compliance-module")
-	for dir, config := range map[string]string{inventoryDir: complianceInventory, moduleDir: fmt.Sprintf(complianceModule, module)} {
+	inventoryDir, moduleDir, callDir := filepath.Join(work, "compliance-inventory"), filepath.Join(work, "compliance-module"), filepath.Join(work, "compliance-call")
+	for dir, config := range map[string]string{inventoryDir: complianceInventory, moduleDir: fmt.Sprintf(complianceModule, module), callDir: complianceCall} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -93,17 +113,40 @@ func complianceBench(ctx context.Context, terraform, opa, work, rc string, runs 
 	if out, err := runIn(ctx, moduleDir, env, terraform, "get"); err != nil {
 		return nil, fmt.Errorf("terraform get: %w\n%s", err, out)
 	}
-	log.Printf("planning %d keys alone and through modules/key-hygiene, %d runs each", r.keys, runs)
+	floor := filepath.Join(work, "floor", "terraform-provider-openai")
+	if err := goBuild(ctx, floor, ".", "-tags", "keyhygienefloor"); err != nil {
+		return nil, err
+	}
+	// Each configuration's floor answers with the result its first plan saves.
+	floorEnv := func(name string) []string {
+		return append(slices.Clone(env), envWrapBinary+"="+floor, floorResultEnv+"="+filepath.Join(work, name+".msgpack"))
+	}
+	moduleFloorEnv, callFloorEnv := floorEnv("module"), floorEnv("call")
+	for dir, env := range map[string][]string{moduleDir: moduleFloorEnv, callDir: callFloorEnv} {
+		if _, err := planOnce(ctx, terraform, dir, env, r.keys); err != nil {
+			return nil, err
+		}
+	}
+	plans := []struct {
+		dir  string
+		env  []string
+		runs *[]time.Duration
+	}{
+		{inventoryDir, env, &r.inventory},
+		{moduleDir, env, &r.module},
+		{moduleDir, moduleFloorEnv, &r.moduleFloor},
+		{callDir, env, &r.call},
+		{callDir, callFloorEnv, &r.callFloor},
+	}
+	log.Printf("planning %d keys alone, through modules/key-hygiene and through a bare call, over the provider and its floor, %d runs each", r.keys, runs)
 	for range runs {
-		wall, err := planOnce(ctx, terraform, inventoryDir, env, r.keys)
-		if err != nil {
-			return nil, err
+		for _, p := range plans {
+			wall, err := planOnce(ctx, terraform, p.dir, p.env, r.keys)
+			if err != nil {
+				return nil, err
+			}
+			*p.runs = append(*p.runs, wall)
 		}
-		r.inventory = append(r.inventory, wall)
-		if wall, err = planOnce(ctx, terraform, moduleDir, env, r.keys); err != nil {
-			return nil, err
-		}
-		r.module = append(r.module, wall)
 	}
 
 	// The module plan's JSON, for the policy: it holds the inventory and the
@@ -120,6 +163,9 @@ func complianceBench(ctx context.Context, terraform, opa, work, rc string, runs 
 		return nil, err
 	}
 	if r.moduleFindings, err = outputNumber(plan, "findings"); err != nil {
+		return nil, err
+	}
+	if r.callFindings, err = planFindings(ctx, terraform, callDir, env); err != nil {
 		return nil, err
 	}
 	version, err := runIn(ctx, work, nil, opa, "version")
@@ -184,6 +230,18 @@ func outputNumber(plan []byte, name string) (int, error) {
 	return n, nil
 }
 
+// planFindings plans dir and reads its findings output.
+func planFindings(ctx context.Context, terraform, dir string, env []string) (int, error) {
+	if out, err := runIn(ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan"); err != nil {
+		return 0, fmt.Errorf("terraform plan: %w\n%s", err, out)
+	}
+	plan, err := runIn(ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
+	if err != nil {
+		return 0, fmt.Errorf("terraform show: %w", err)
+	}
+	return outputNumber(plan, "findings")
+}
+
 // runIn runs a command in dir with the environment plus env, and returns its
 // standard output.
 func runIn(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
@@ -202,7 +260,10 @@ func (r *complianceResult) section() string {
 	fmt.Fprintln(&b, complianceHeading)
 	fmt.Fprintln(&b)
 	fmt.Fprintf(&b, "`openai_api_keys` over %d admin keys and 100 projects of %d keys (%d keys), against the in-process fake, planned\n", complianceAdminKeys, complianceKeysPer, r.keys)
-	fmt.Fprintln(&b, "alone and through `modules/key-hygiene` with its defaults, the runs alternating, medians reported; then")
+	fmt.Fprintln(&b, "alone, through `modules/key-hygiene` with its defaults, and through one bare call of the function with the same")
+	fmt.Fprintln(&b, "settings; the last two also over the floor build of the provider (`-tags keyhygienefloor`), whose `key_hygiene`")
+	fmt.Fprintln(&b, "answers with a result saved by an earlier plan, without reading the arguments: what Terraform itself spends on the")
+	fmt.Fprintln(&b, "call and on the HCL around it. The runs alternate, medians reported; then")
 	fmt.Fprintf(&b, "`policy/openai_keys.rego` evaluated with `opa eval` (%s) on the JSON of the module plan, each query's runs\n", r.opaVersion)
 	fmt.Fprintln(&b, "alternating with a trivial query on the same input (`input.timestamp`), which is what reading the plan costs.")
 	fmt.Fprintf(&b, "%s. The module makes one call of `provider::openai::key_hygiene`; the policy is Rego.\n", r.terraformVersion)
@@ -213,18 +274,26 @@ func (r *complianceResult) section() string {
 	moduleRatio := ratio(r.module, r.inventory)
 	fmt.Fprintf(&b, "| `terraform plan` through the module | %s | %.2f × the inventory alone | ≤ %.2f | %s |\n",
 		seconds(median(r.module)), moduleRatio, complianceModuleCost, yes(moduleRatio <= complianceModuleCost))
+	floorRatio, callRatio := ratio(r.module, r.moduleFloor), ratio(r.module, r.call)
+	fmt.Fprintf(&b, "| `terraform plan` through the module over the floor build | %s | | | |\n", seconds(median(r.moduleFloor)))
+	fmt.Fprintf(&b, "| the module over its floor | | %.2f × | ≤ %.2f | %s |\n", floorRatio, complianceFloorCost, yes(floorRatio <= complianceFloorCost))
+	fmt.Fprintf(&b, "| `terraform plan` of one bare call | %s | | | |\n", seconds(median(r.call)))
+	fmt.Fprintf(&b, "| `terraform plan` of one bare call over the floor build | %s | %.2f × below the call | | |\n",
+		seconds(median(r.callFloor)), ratio(r.call, r.callFloor))
+	fmt.Fprintf(&b, "| the module's own HCL: the module over a bare call | | %.2f × | ≤ %.2f | %s |\n", callRatio, complianceFloorCost, yes(callRatio <= complianceFloorCost))
 	fmt.Fprintf(&b, "| `opa eval` of a trivial query | %s | | | |\n", seconds(median(r.trivial)))
 	for _, q := range complianceQueries {
 		qr := ratio(r.policy[q.name], r.trivial)
 		fmt.Fprintf(&b, "| `opa eval` of %s | %s | %.2f × the trivial query | ≤ %.0f | %s |\n",
 			q.name, seconds(median(r.policy[q.name])), qr, compliancePolicyCost, yes(qr <= compliancePolicyCost))
 	}
-	fmt.Fprintf(&b, "| findings: the module's and the policy's | %d and %d | | equal | %s |\n",
-		r.moduleFindings, r.policyFindings, yes(r.moduleFindings == r.policyFindings))
+	fmt.Fprintf(&b, "| findings: the module's, the bare call's and the policy's | %d, %d and %d | | equal | %s |\n",
+		r.moduleFindings, r.callFindings, r.policyFindings, yes(r.moduleFindings == r.policyFindings && r.callFindings == r.moduleFindings))
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "Runs, in seconds:")
 	fmt.Fprintln(&b)
-	fmt.Fprintf(&b, "- inventory alone: %s; through the module: %s\n", secondsList(r.inventory), secondsList(r.module))
+	fmt.Fprintf(&b, "- inventory alone: %s; through the module: %s; over the floor: %s\n", secondsList(r.inventory), secondsList(r.module), secondsList(r.moduleFloor))
+	fmt.Fprintf(&b, "- one bare call: %s; over the floor: %s\n", secondsList(r.call), secondsList(r.callFloor))
 	fmt.Fprintf(&b, "- trivial query: %s\n", secondsList(r.trivial))
 	for _, q := range complianceQueries {
 		fmt.Fprintf(&b, "- %s: %s\n", q.name, secondsList(r.policy[q.name]))

@@ -13,7 +13,7 @@ import (
 const functionHeading = "## The function's two paths"
 
 // functionResult is provider::openai::key_hygiene called in process through
-// the provider's server (the raw-value path every call takes) and through the
+// the provider's server (the msgpack path every call takes) and through the
 // framework's own server (keyHygieneFunction.Run), on 10,050 keys.
 type functionResult struct {
 	// ns and bytes per call, by path ("raw", "framework").
@@ -68,14 +68,15 @@ func (r *functionResult) section() string {
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "`provider::openai::key_hygiene` on 10,050 keys (50 admin keys, 100 projects of 100), called in process as")
 	fmt.Fprintln(&b, "Terraform calls it, `CallFunction` with msgpack arguments (`BenchmarkKeyHygieneFunction`, 3 runs of 5 calls, medians):")
-	fmt.Fprintln(&b, "through the provider's server, which runs the rules on the raw `tftypes` values, and through the framework's own")
-	fmt.Fprintln(&b, "server, which converts the arguments and the result into its `attr.Value`s and calls `keyHygieneFunction.Run`.")
-	fmt.Fprintln(&b, "Both run the same core (`keyHygiene`, then `hygiene.Check`); every call Terraform makes takes the first.")
+	fmt.Fprintln(&b, "through the provider's server, which reads the arguments' msgpack into the engine's plain values and writes the")
+	fmt.Fprintln(&b, "result's msgpack itself, and through the framework's own server, which converts the arguments and the result into")
+	fmt.Fprintln(&b, "its `attr.Value`s and calls `keyHygieneFunction.Run`. Both run the same core (`keyHygiene`: `hygiene.Check`, then")
+	fmt.Fprintln(&b, "the result's msgpack); every call Terraform makes takes the first.")
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "| path | time per call | memory per call |")
 	fmt.Fprintln(&b, "| --- | ---: | ---: |")
 	for _, path := range []string{"raw", "framework"} {
-		name := map[string]string{"raw": "provider's server (raw values)", "framework": "framework's server (`Run`)"}[path]
+		name := map[string]string{"raw": "provider's server (msgpack, read and written directly)", "framework": "framework's server (`Run`)"}[path]
 		fmt.Fprintf(&b, "| %s | %.2f s | %.0f MB |\n", name, r.ns[path]/1e9, r.bytes[path]/1e6)
 	}
 	fmt.Fprintln(&b)

@@ -361,8 +361,8 @@ func run(ctx context.Context, terraform, opa string, sizes []int, runs int) (*re
 	return r, nil
 }
 
-func goBuild(ctx context.Context, out, pkg string) error {
-	cmd := command(ctx, "go", "build", "-o", out, pkg)
+func goBuild(ctx context.Context, out, pkg string, flags ...string) error {
+	cmd := command(ctx, "go", append(append([]string{"build"}, flags...), "-o", out, pkg)...)
 	cmd.Stderr = os.Stderr
 	return cmd.Run()
 }
