@@ -132,9 +132,9 @@ func planExampleOn(t *testing.T, ctx context.Context, terraform, name string, op
 	copyTree(t, filepath.Join(root, "examples", filepath.FromSlash(name)), dir)
 	copyTree(t, filepath.Join(root, "modules"), filepath.Join(work, "modules"))
 
-	run(t, ctx, dir, env, terraform, "get")
-	run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
-	return example{dir: dir, env: env, plan: run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")}
+	tf := newTerraformCLI(t, dir, terraform, env)
+	tf.get(t, ctx)
+	return example{dir: dir, env: env, plan: tf.planJSON(t, ctx)}
 }
 
 // sampleOrganizationOptions are the fake's options in make demo: its admin

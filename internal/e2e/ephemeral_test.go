@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,8 +68,7 @@ func TestEphemeralAdminKeyStaysOutOfThePlan(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
-		plan := run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
+		plan := newTerraformCLI(t, dir, terraform, env).planJSON(t, ctx)
 		var out struct {
 			PlannedValues struct {
 				Outputs map[string]struct {
@@ -121,17 +119,11 @@ func planFileHolds(t *testing.T, plan, s string) bool {
 // terraformVersion is the version a terraform binary reports, such as 1.11.4.
 func terraformVersion(t *testing.T, ctx context.Context, terraform string) string {
 	t.Helper()
-	out, err := exec.CommandContext(ctx, terraform, "version", "-json").Output()
+	version, _, err := newTerraformCLI(t, t.TempDir(), terraform, nil).tf.Version(ctx, true)
 	if err != nil {
 		t.Fatalf("%s version: %v", terraform, err)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v.Version
+	return version.String()
 }
 
 // atLeast compares a version's major and minor numbers.

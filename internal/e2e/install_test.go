@@ -74,8 +74,9 @@ func TestInstallAsTheREADMESays(t *testing.T) {
 	srv.LoadSampleOrganization()
 	env := []string{"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + rc,
 		"OPENAI_ADMIN_BASE_URL=" + srv.URL(), "OPENAI_ADMIN_KEY=" + openaitest.DefaultAdminKey}
-	run(t, ctx, dir, env, terraform, "get")
-	out := run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color")
+	tf := newTerraformCLI(t, dir, terraform, env)
+	tf.get(t, ctx)
+	out := tf.plan(t, ctx)
 	if !bytes.Contains(out, []byte("summary")) {
 		t.Fatalf("the plan shows no summary output:\n%s", out)
 	}

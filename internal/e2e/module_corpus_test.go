@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -67,10 +66,10 @@ func TestCorpusThroughTheModule(t *testing.T) {
 			}}
 		}
 		writeJSON(t, filepath.Join(dir, "main.tf.json"), config)
-		run(t, ctx, dir, env, terraform, "get")
+		tf := newTerraformCLI(t, dir, terraform, env)
+		tf.get(t, ctx)
 		// The cases' check blocks fail, as they should: warnings, not errors.
-		run(t, ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan")
-		plan := run(t, ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
+		plan := tf.planJSON(t, ctx)
 		for i, c := range found {
 			t.Run(c.Name, func(t *testing.T) {
 				raw, err := planOutput(plan, fmt.Sprintf("case_%03d", i))
@@ -182,10 +181,14 @@ func refusedPlan(ctx context.Context, terraform string, env []string, dir, modul
 	if err != nil {
 		return []string{err.Error()}
 	}
-	if out, err := terraformIn(ctx, dir, env, terraform, "get"); err != nil {
-		return []string{fmt.Sprintf("terraform get: %v\n%s", err, out)}
+	tf, err := terraformExec(dir, terraform, env)
+	if err != nil {
+		return []string{err.Error()}
 	}
-	out, err := terraformIn(ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-json")
+	if err := tf.tf.Get(ctx); err != nil {
+		return []string{fmt.Sprintf("terraform get: %v", err)}
+	}
+	out, err := tf.planMachineReadable(ctx)
 	if err == nil {
 		return []string{"the plan succeeded; want it refused with " + strings.Join(c.Errors, "; ")}
 	}
@@ -208,20 +211,6 @@ func refusedPlan(ctx context.Context, terraform string, env []string, dir, modul
 		}
 	}
 	return problems
-}
-
-// terraformIn runs terraform in dir and returns its standard output.
-func terraformIn(ctx context.Context, dir string, env []string, terraform string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, terraform, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if err != nil && stdout.Len() == 0 {
-		return stderr.Bytes(), err
-	}
-	return stdout.Bytes(), err
 }
 
 func writeJSON(t *testing.T, name string, v any) {

@@ -189,3 +189,40 @@ func TestMemoCountsASweepsRateLimitStatsOnce(t *testing.T) {
 		}
 	})
 }
+
+// A reader whose context ends as its sweep finishes still gets the finished
+// result. Both are ready when the reader waits, so without the memo's second
+// look at the sweep, select would pick the cancellation about half the time:
+// 64 rounds make a miss near certain.
+func TestMemoFinishedSweepWinsOverASimultaneousCancel(t *testing.T) {
+	for range 64 {
+		synctest.Test(t, finishAsCancelled)
+	}
+}
+
+func finishAsCancelled(t *testing.T) {
+	var m memo[int]
+	sweep := newSweepStub()
+	readerCtx, cancelReader := context.WithCancel(context.Background())
+	// The hook runs in the joining reader, after it joined and before it
+	// waits: there, the sweep finishes and the reader is cancelled.
+	m.observe = func(key string, e sweepEvent) {
+		if e != sweepJoined {
+			return
+		}
+		m.mu.Lock()
+		call := m.calls[key]
+		m.mu.Unlock()
+		cancelReader()
+		close(sweep.release)
+		<-call.done
+	}
+	starter := goDo(context.Background(), &m, sweep.fn)
+	synctest.Wait() // The starter's sweep is under way: the reader joins it.
+	if v, err := m.do(readerCtx, "k", sweep.fn); err != nil || v != 42 {
+		t.Fatalf("the reader got %v, %v; want the finished sweep's 42", v, err)
+	}
+	if r := <-starter; r.err != nil || r.val != 42 {
+		t.Fatalf("the starter got %v, %v; want 42", r.val, r.err)
+	}
+}

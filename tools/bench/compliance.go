@@ -290,6 +290,13 @@ func (r *complianceResult) section() string {
 	fmt.Fprintf(&b, "| findings: the module's, the bare call's and the policy's | %d, %d and %d | | equal | %s |\n",
 		r.moduleFindings, r.callFindings, r.policyFindings, yes(r.moduleFindings == r.policyFindings && r.callFindings == r.moduleFindings))
 	fmt.Fprintln(&b)
+	spread := 1.0
+	for _, runs := range [][]time.Duration{r.inventory, r.module, r.moduleFloor, r.call, r.callFloor} {
+		spread = max(spread, slices.Max(runs).Seconds()/slices.Min(runs).Seconds())
+	}
+	fmt.Fprintf(&b, "The runs of one configuration spread up to %.2f × (slowest over fastest) on this machine: a ratio of medians\n", spread)
+	fmt.Fprintln(&b, "closer to its target than that is within the noise, and a run of the section again may land on the other side.")
+	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "Runs, in seconds:")
 	fmt.Fprintln(&b)
 	fmt.Fprintf(&b, "- inventory alone: %s; through the module: %s; over the floor: %s\n", secondsList(r.inventory), secondsList(r.module), secondsList(r.moduleFloor))
