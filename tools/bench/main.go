@@ -164,8 +164,10 @@ func benchMain(ctx context.Context) error {
 }
 
 // rewriteSection replaces the section under heading of the report at path,
-// or appends it.
+// or appends it, saying where and when it was measured: a section run on its
+// own may come from another machine than the rest of the report.
 func rewriteSection(path, heading, section string) error {
+	section = strings.TrimRight(section, "\n") + "\n\n" + sectionMachine() + "\n"
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -611,6 +613,12 @@ func yes(ok bool) string {
 		return "yes"
 	}
 	return "**no**"
+}
+
+// sectionMachine is the line that dates a section measured on its own.
+func sectionMachine() string {
+	return fmt.Sprintf("This section alone was measured %s on %d CPUs (%s), %s, %s/%s.", time.Now().UTC().Format("2006-01-02"),
+		runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 func cpuModel() string {
