@@ -108,15 +108,23 @@ func (keyHygieneFunction) Run(ctx context.Context, req function.RunRequest, resp
 		resp.Error = function.NewArgumentFuncError(problem.argument, problem.text)
 		return
 	}
+	// The result is the msgpack CallFunction answers with, read back into the
+	// framework's values.
 	tf, err := (&tfprotov6.DynamicValue{MsgPack: result}).Unmarshal(resultTFType)
-	if err == nil {
-		var value attr.Value
-		if value, err = (types.ObjectType{AttrTypes: keyHygieneResultTypes}).ValueFromTerraform(ctx, tf); err == nil {
-			resp.Error = resp.Result.Set(ctx, value)
-			return
-		}
+	if err != nil {
+		resp.Error = resultBug(err)
+		return
 	}
-	resp.Error = function.NewFuncError("The result cannot be built; this is a bug in the provider, please report it: " + err.Error())
+	value, err := types.ObjectType{AttrTypes: keyHygieneResultTypes}.ValueFromTerraform(ctx, tf)
+	if err != nil {
+		resp.Error = resultBug(err)
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, value)
+}
+
+func resultBug(err error) *function.FuncError {
+	return function.NewFuncError("The result cannot be built; this is a bug in the provider, please report it: " + err.Error())
 }
 
 // keyHygieneParameters are the function's parameters' names, by position.
