@@ -151,12 +151,9 @@ func complianceBench(ctx context.Context, terraform, opa, work, rc string, runs 
 
 	// The module plan's JSON, for the policy: it holds the inventory and the
 	// module's findings output.
-	if out, err := runIn(ctx, moduleDir, env, terraform, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan"); err != nil {
-		return nil, fmt.Errorf("terraform plan: %w\n%s", err, out)
-	}
-	plan, err := runIn(ctx, moduleDir, env, terraform, "show", "-json", "plan.tfplan")
+	plan, err := planJSON(ctx, terraform, moduleDir, env)
 	if err != nil {
-		return nil, fmt.Errorf("terraform show: %w", err)
+		return nil, err
 	}
 	planFile := filepath.Join(work, "compliance-plan.json")
 	if err := os.WriteFile(planFile, plan, 0o644); err != nil {
@@ -165,7 +162,11 @@ func complianceBench(ctx context.Context, terraform, opa, work, rc string, runs 
 	if r.moduleFindings, err = outputNumber(plan, "findings"); err != nil {
 		return nil, err
 	}
-	if r.callFindings, err = planFindings(ctx, terraform, callDir, env); err != nil {
+	callPlan, err := planJSON(ctx, terraform, callDir, env)
+	if err != nil {
+		return nil, err
+	}
+	if r.callFindings, err = outputNumber(callPlan, "findings"); err != nil {
 		return nil, err
 	}
 	version, err := runIn(ctx, work, nil, opa, "version")
@@ -230,16 +231,16 @@ func outputNumber(plan []byte, name string) (int, error) {
 	return n, nil
 }
 
-// planFindings plans dir and reads its findings output.
-func planFindings(ctx context.Context, terraform, dir string, env []string) (int, error) {
+// planJSON plans dir and returns the plan as terraform show -json prints it.
+func planJSON(ctx context.Context, terraform, dir string, env []string) ([]byte, error) {
 	if out, err := runIn(ctx, dir, env, terraform, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan"); err != nil {
-		return 0, fmt.Errorf("terraform plan: %w\n%s", err, out)
+		return nil, fmt.Errorf("terraform plan in %s: %w\n%s", dir, err, out)
 	}
 	plan, err := runIn(ctx, dir, env, terraform, "show", "-json", "plan.tfplan")
 	if err != nil {
-		return 0, fmt.Errorf("terraform show: %w", err)
+		return nil, fmt.Errorf("terraform show in %s: %w", dir, err)
 	}
-	return outputNumber(plan, "findings")
+	return plan, nil
 }
 
 // runIn runs a command in dir with the environment plus env, and returns its
