@@ -80,7 +80,7 @@ func (c *terraformCLI) plan(t *testing.T, ctx context.Context, opts ...tfexec.Pl
 	var out bytes.Buffer
 	c.tf.SetStdout(&out)
 	defer c.tf.SetStdout(io.Discard)
-	if _, err := c.tf.Plan(ctx, append(append([]tfexec.PlanOption{tfexec.Lock(false)}, c.vars...), opts...)...); err != nil {
+	if _, err := c.tf.Plan(ctx, c.planOptions(opts...)...); err != nil {
 		t.Fatalf("terraform plan: %v\n%s", err, out.String())
 	}
 	return out.Bytes()
@@ -90,8 +90,7 @@ func (c *terraformCLI) plan(t *testing.T, ctx context.Context, opts ...tfexec.Pl
 // -json prints it, byte for byte.
 func (c *terraformCLI) planJSON(t *testing.T, ctx context.Context) []byte {
 	t.Helper()
-	c.plan(t, ctx, tfexec.Out("plan.tfplan"))
-	c.version(t, ctx)
+	c.plan(t, ctx, tfexec.Out("plan.tfplan")) // which asked the version already
 	var out bytes.Buffer
 	c.tf.SetStdout(&out)
 	defer c.tf.SetStdout(io.Discard)
@@ -114,6 +113,12 @@ func (c *terraformCLI) version(t *testing.T, ctx context.Context) {
 // messages, and the plan's error.
 func (c *terraformCLI) planMachineReadable(ctx context.Context) ([]byte, error) {
 	var out bytes.Buffer
-	_, err := c.tf.PlanJSON(ctx, &out, append([]tfexec.PlanOption{tfexec.Lock(false)}, c.vars...)...)
+	_, err := c.tf.PlanJSON(ctx, &out, c.planOptions()...)
 	return out.Bytes(), err
+}
+
+// planOptions are a plan's options: no lock, the environment's variables,
+// then opts.
+func (c *terraformCLI) planOptions(opts ...tfexec.PlanOption) []tfexec.PlanOption {
+	return append(append([]tfexec.PlanOption{tfexec.Lock(false)}, c.vars...), opts...)
 }

@@ -514,7 +514,7 @@ func (r *results) markdown() markdown {
 	fmt.Fprintln(&f)
 	fmt.Fprintln(&f, "## Machine")
 	fmt.Fprintln(&f)
-	fmt.Fprintf(&f, "- %d CPUs (%s), %s, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&f, "- %s\n", machine())
 	fmt.Fprintf(&f, "- %s\n", r.terraformVersion)
 	fmt.Fprintf(&f, "- measured %s\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintln(&f)
@@ -617,8 +617,12 @@ func yes(ok bool) string {
 
 // sectionMachine is the line that dates a section measured on its own.
 func sectionMachine() string {
-	return fmt.Sprintf("This section alone was measured %s on %d CPUs (%s), %s, %s/%s.", time.Now().UTC().Format("2006-01-02"),
-		runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("This section alone was measured %s on %s.", time.Now().UTC().Format("2006-01-02"), machine())
+}
+
+// machine names this machine as the report does: CPUs, Go, platform.
+func machine() string {
+	return fmt.Sprintf("%d CPUs (%s), %s, %s/%s", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 func cpuModel() string {
